@@ -1,0 +1,44 @@
+/**
+ * Typed errors of the protocol core. Every failure carries a stable `code` (used by RPC error
+ * bodies, peer scoring and metric labels) and the data of the case, never just a message.
+ */
+
+export type ProtocolErrorCode =
+  | "DECODE_TRUNCATED"
+  | "DECODE_TRAILING_BYTES"
+  | "DECODE_LIMIT_EXCEEDED"
+  | "DECODE_INVALID_VALUE"
+  | "INVALID_KEY"
+  | "INVALID_SIGNATURE"
+  | "INVALID_GENESIS"
+  | "TX_MALFORMED"
+  | "TX_OVERSIZED"
+  | "TX_BAD_SIGNATURE"
+  | "TX_WRONG_CHAIN"
+  | "TX_BAD_NONCE"
+  | "TX_NONCE_TOO_FAR"
+  | "TX_INSUFFICIENT_BALANCE"
+  | "TX_FEE_TOO_LOW"
+  | "TX_GAS_LIMIT_TOO_LOW"
+  | "TX_AMOUNT_INVALID"
+  | "TX_DUPLICATE"
+  | "TX_REPLACEMENT_UNDERPRICED"
+  | "MEMPOOL_FULL"
+  | "MEMPOOL_SENDER_FULL"
+  | "BLOCK_INVALID";
+
+export class ProtocolError extends Error {
+  readonly code: ProtocolErrorCode;
+  readonly data: Readonly<Record<string, unknown>>;
+
+  constructor(code: ProtocolErrorCode, message: string, data: Record<string, unknown> = {}) {
+    super(message);
+    this.name = "ProtocolError";
+    this.code = code;
+    this.data = data;
+  }
+}
+
+export function isProtocolError(e: unknown): e is ProtocolError {
+  return e instanceof ProtocolError;
+}

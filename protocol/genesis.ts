@@ -1,0 +1,204 @@
+/**
+ * Genesis: a JSON document (chain id, parameters, funded accounts, provisioners with stakes and
+ * proofs of possession) and the genesis block derived from it. Every node of a network must derive
+ * the same genesis hash from it; peers compare that hash at the handshake.
+ *
+ * Amounts are decimal strings in JSON (u64 does not fit a JS number).
+ */
+
+import { type Block, headerHash, transactionsRoot } from "./block.js";
+import {
+  BLS_PUBLIC_KEY_BYTES,
+  BLS_SIGNATURE_BYTES,
+  type BlsKeyPair,
+  blsProvePossession,
+  blsVerifyPossession,
+} from "./bls.js";
+import { fromHex, toHex, utf8 } from "./bytes.js";
+import { isValidChainId } from "./chain-id.js";
+import { ProtocolError } from "./errors.js";
+import { domainHash } from "./hash.js";
+import { devAccountKey, devProvisionerKey } from "./keys.js";
+import { DEVNET_PARAMS, LIMITS, type ProtocolParams } from "./params.js";
+import { type Account, AccountState, ADDRESS_BYTES, U64_MAX } from "./state.js";
+
+export interface GenesisProvisioner {
+  readonly publicKey: Uint8Array;
+  readonly stake: bigint;
+}
+
+export interface Genesis {
+  readonly chainId: string;
+  readonly timestampMs: number;
+  readonly params: ProtocolParams;
+  readonly accounts: ReadonlyArray<{ readonly address: Uint8Array; readonly balance: bigint }>;
+  readonly provisioners: readonly GenesisProvisioner[];
+}
+
+export interface GenesisJson {
+  chainId: string;
+  timestampMs: number;
+  params?: {
+    consensus?: Partial<Record<keyof ProtocolParams["consensus"], number | string>>;
+    execution?: Partial<Record<keyof ProtocolParams["execution"], number | string>>;
+  };
+  accounts: Array<{ address: string; balance: string }>;
+  provisioners: Array<{ publicKey: string; stake: string; proofOfPossession: string }>;
+}
+
+const MAX_GENESIS_ACCOUNTS = 100_000;
+const MAX_GENESIS_PROVISIONERS = 10_000;
+
+function fail(message: string, data: Record<string, unknown> = {}): never {
+  throw new ProtocolError("INVALID_GENESIS", `genesis: ${message}`, data);
+}
+
+function parseU64(value: unknown, field: string): bigint {
+  if (typeof value !== "string" && typeof value !== "number")
+    fail(`${field} must be a decimal string`, { field });
+  const s = String(value);
+  if (!/^[0-9]{1,20}$/.test(s)) fail(`${field} must be a decimal integer`, { field });
+  const v = BigInt(s);
+  if (v > U64_MAX) fail(`${field} exceeds u64`, { field });
+  return v;
+}
+
+function mergeParams(json: GenesisJson["params"]): ProtocolParams {
+  const consensus: Record<string, unknown> = { ...DEVNET_PARAMS.consensus };
+  const execution: Record<string, unknown> = { ...DEVNET_PARAMS.execution };
+  for (const [section, target] of [
+    ["consensus", consensus],
+    ["execution", execution],
+  ] as const) {
+    const overrides = json?.[section] ?? {};
+    for (const [key, value] of Object.entries(overrides)) {
+      const current = target[key];
+      if (current === undefined)
+        fail(`unknown parameter ${section}.${key}`, { parameter: `${section}.${key}` });
+      if (typeof current === "bigint") target[key] = parseU64(value, `${section}.${key}`);
+      else {
+        const n = Number(value);
+        if (!Number.isSafeInteger(n) || n < 0) fail(`${section}.${key} must be a non-negative integer`, {});
+        target[key] = n;
+      }
+    }
+  }
+  const params = { consensus, execution } as unknown as ProtocolParams;
+  if (params.consensus.committeeCredits < 1 || params.consensus.committeeCredits > 64) {
+    // The attestation bitset is a u64: at most 64 committee members.
+    fail("consensus.committeeCredits must be in 1..64", {});
+  }
+  return params;
+}
+
+/** Parses and checks untrusted genesis JSON (every key's proof of possession included). */
+export function parseGenesis(json: unknown): Genesis {
+  if (typeof json !== "object" || json === null) fail("not a JSON object");
+  const g = json as GenesisJson;
+  if (typeof g.chainId !== "string" || !isValidChainId(g.chainId)) {
+    fail(`chainId must be 1..${LIMITS.chainIdBytes} characters of [A-Za-z0-9._-]`);
+  }
+  if (!Number.isSafeInteger(g.timestampMs) || g.timestampMs < 0)
+    fail("timestampMs must be a non-negative integer");
+  if (!Array.isArray(g.accounts) || g.accounts.length > MAX_GENESIS_ACCOUNTS) {
+    fail(`accounts must be an array of at most ${MAX_GENESIS_ACCOUNTS}`);
+  }
+  if (
+    !Array.isArray(g.provisioners) ||
+    g.provisioners.length === 0 ||
+    g.provisioners.length > MAX_GENESIS_PROVISIONERS
+  ) {
+    fail(`provisioners must be a non-empty array of at most ${MAX_GENESIS_PROVISIONERS}`);
+  }
+  const params = mergeParams(g.params);
+  const seen = new Set<string>();
+  const accounts = g.accounts.map((a, i) => {
+    const address = fromHex(String(a?.address), ADDRESS_BYTES, `accounts[${i}].address`);
+    const key = toHex(address);
+    if (seen.has(key)) fail(`duplicate account ${key}`);
+    seen.add(key);
+    return { address, balance: parseU64(a.balance, `accounts[${i}].balance`) };
+  });
+  const keys = new Set<string>();
+  const provisioners = g.provisioners.map((p, i) => {
+    const publicKey = fromHex(String(p?.publicKey), BLS_PUBLIC_KEY_BYTES, `provisioners[${i}].publicKey`);
+    const pop = fromHex(
+      String(p.proofOfPossession),
+      BLS_SIGNATURE_BYTES,
+      `provisioners[${i}].proofOfPossession`,
+    );
+    if (keys.has(toHex(publicKey))) fail(`duplicate provisioner ${toHex(publicKey)}`);
+    keys.add(toHex(publicKey));
+    const stake = parseU64(p.stake, `provisioners[${i}].stake`);
+    if (stake < params.consensus.minimumStake) {
+      fail(`provisioners[${i}].stake ${stake} is below the minimum stake ${params.consensus.minimumStake}`);
+    }
+    // Rogue-key defence for same-message aggregation: no key without proof of possession.
+    if (!blsVerifyPossession(publicKey, pop)) fail(`provisioners[${i}] has an invalid proof of possession`);
+    return { publicKey, stake };
+  });
+  return { chainId: g.chainId, timestampMs: g.timestampMs, params, accounts, provisioners };
+}
+
+export function genesisState(g: Genesis): AccountState {
+  return AccountState.from(
+    g.accounts.map((a) => [a.address, { balance: a.balance, nonce: 0n } as Account] as const),
+  );
+}
+
+/** Genesis block: height 0, no generator, seed derived from the chain id. */
+export function genesisBlock(g: Genesis): Block {
+  const seedBase = domainHash("genesis-seed", utf8.encode(g.chainId));
+  const seed = new Uint8Array(BLS_SIGNATURE_BYTES);
+  for (let i = 0; i < 3; i++)
+    seed.set(i === 0 ? seedBase : domainHash("genesis-seed", seed.subarray(0, 32 * i)), 32 * i);
+  const header = {
+    version: 1,
+    height: 0,
+    timestampMs: g.timestampMs,
+    prevHash: new Uint8Array(32),
+    seed,
+    generator: new Uint8Array(BLS_PUBLIC_KEY_BYTES),
+    txRoot: transactionsRoot([]),
+    stateRoot: genesisState(g).root(),
+    gasUsed: 0n,
+    iteration: 0,
+    prevAttestation: null,
+    signature: new Uint8Array(BLS_SIGNATURE_BYTES),
+  };
+  return { header, transactions: [] };
+}
+
+export function genesisHash(g: Genesis): Uint8Array {
+  return headerHash(genesisBlock(g).header);
+}
+
+export interface DevGenesisOptions {
+  readonly seed: string;
+  readonly chainId: string;
+  readonly provisioners: number;
+  readonly accounts: number;
+  readonly timestampMs: number;
+  readonly stake?: bigint;
+  readonly balance?: bigint;
+}
+
+/** A development genesis: dev keys from `seed`, equal stakes, funded accounts. */
+export function devGenesisJson(o: DevGenesisOptions): GenesisJson {
+  const stake = o.stake ?? DEVNET_PARAMS.consensus.minimumStake * 10n;
+  const balance = o.balance ?? 1_000_000_000_000_000n;
+  const provisioners = [];
+  for (let i = 0; i < o.provisioners; i++) {
+    const key: BlsKeyPair = devProvisionerKey(o.seed, i);
+    provisioners.push({
+      publicKey: toHex(key.publicKey),
+      stake: String(stake),
+      proofOfPossession: toHex(blsProvePossession(key)),
+    });
+  }
+  const accounts = [];
+  for (let i = 0; i < o.accounts; i++) {
+    accounts.push({ address: toHex(devAccountKey(o.seed, i).publicKey), balance: String(balance) });
+  }
+  return { chainId: o.chainId, timestampMs: o.timestampMs, accounts, provisioners };
+}

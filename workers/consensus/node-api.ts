@@ -1,0 +1,54 @@
+/**
+ * The surface of a running node that adapters (Durable Object, gateway, Node host, tests) use.
+ * Implemented by `Node` in node.ts.
+ */
+
+import type { Block } from "../../protocol/block.js";
+import type { Account } from "../../protocol/state.js";
+import type { Transaction } from "../../protocol/transaction.js";
+import type { Label } from "./ports.js";
+
+export interface NodeStatus {
+  readonly chainId: string;
+  readonly genesisHash: string;
+  /** Hex of this node's provisioner public key ("" for a non-provisioner). */
+  readonly nodeId: string;
+  readonly height: number;
+  readonly finalizedHeight: number;
+  readonly round: number;
+  readonly iteration: number;
+  readonly mempoolSize: number;
+  readonly syncing: boolean;
+  readonly peers: number;
+}
+
+export interface BlockView {
+  readonly block: Block;
+  readonly hash: Uint8Array;
+  readonly label: Label;
+}
+
+export interface TransactionView {
+  readonly tx: Transaction;
+  readonly status: "pending" | "included";
+  readonly height?: number;
+  readonly label?: Label;
+}
+
+export interface NodeApi {
+  /** Handles bytes from a peer. Never throws: bad input is logged and counted. */
+  onMessage(peer: string, bytes: Uint8Array): Promise<void>;
+  /** A peer link opened: the node may ask it for blocks it lacks. */
+  onPeerConnected(peer: string): Promise<void>;
+  /** Called when the clock reaches `nextWakeMs()` (alarm) or later. */
+  onTimer(): Promise<void>;
+  /** When the node next needs `onTimer`, in clock milliseconds; null when nothing is pending. */
+  nextWakeMs(): number | null;
+  /** Validates and pools a transaction, then relays it. Throws ProtocolError with a code. */
+  submitTransaction(bytes: Uint8Array): Promise<{ id: string }>;
+  status(): NodeStatus;
+  blockByHeight(height: number): BlockView | undefined;
+  blockByHash(hash: Uint8Array): BlockView | undefined;
+  account(address: Uint8Array): Account;
+  transaction(id: string): TransactionView | undefined;
+}
