@@ -10,6 +10,8 @@
  */
 
 import { bls12_381 } from "@noble/curves/bls12-381.js";
+import { blake3 } from "@noble/hashes/blake3.js";
+import { utf8 } from "./bytes.js";
 import { ProtocolError } from "./errors.js";
 
 const bls = bls12_381.longSignatures;
@@ -30,10 +32,20 @@ export interface BlsKeyPair {
   readonly publicKey: Uint8Array;
 }
 
-/** Deterministic key from 32+ bytes of seed material (noble's keygen is EIP-2333 style KeyGen). */
+/** KDF context for expanding seed material into keygen input (BLAKE3 derive-key mode). */
+const KEYGEN_CONTEXT = utf8.encode("dusk-edge 2026 bls12-381 secret key from seed");
+/** noble's keygen input length: 1.5 × the 32-byte group order, for a negligible modulo bias. */
+const KEYGEN_INPUT_BYTES = 48;
+
+/**
+ * Deterministic key from 32+ bytes of seed material. noble's keygen takes exactly
+ * `KEYGEN_INPUT_BYTES` bytes (it reduces them modulo the group order), so the seed is first
+ * expanded to that length with BLAKE3 in derive-key mode.
+ */
 export function blsKeyFromSeed(seed: Uint8Array): BlsKeyPair {
   if (seed.length < 32) throw new ProtocolError("INVALID_KEY", "BLS seed must be at least 32 bytes", {});
-  const { secretKey, publicKey } = bls.keygen(seed);
+  const material = blake3(seed, { context: KEYGEN_CONTEXT, dkLen: KEYGEN_INPUT_BYTES });
+  const { secretKey, publicKey } = bls.keygen(material);
   return { secretKey, publicKey: publicKey.toBytes(true) };
 }
 
