@@ -1,0 +1,526 @@
+/**
+ * Succinct Attestation, one round at a time (../shared/DESIGN.md, "Consensus"). A round is one
+ * block height; it runs iterations of three steps:
+ *   Proposal     the iteration's generator broadcasts a candidate block;
+ *   Validation   the validation committee votes Valid(hash) / Invalid(hash) / NoCandidate;
+ *   Ratification the ratification committee votes for the validation result it saw (NoQuorum if
+ *                none), attaching the validation step votes as proof.
+ * A ratification quorum ends the iteration: Valid(hash) accepts the candidate (its attestation
+ * rides in the next header), any other result fails the iteration; a step timeout moves on too.
+ * Timeouts grow by an increment each time a step times out, up to a cap, and reset per round.
+ *
+ * Pure: inputs are messages and `tick()` calls, outputs are broadcasts and calls into the host.
+ * The host serialises calls, so no two handlers interleave.
+ */
+
+import {
+  type Attestation,
+  type ConsensusHeader,
+  EMPTY_STEP_VOTES,
+  StepKind,
+  type StepVotes,
+  type Vote,
+  VoteKind,
+  voteOf,
+  voteSigningMessage,
+} from "../../protocol/attestation.js";
+import { type Block, headerHash } from "../../protocol/block.js";
+import { blsSign, blsVerify, type PublicKeyCache } from "../../protocol/bls.js";
+import { bytesEqual, toHex } from "../../protocol/bytes.js";
+import { type Message, MessageType, type SignedVote } from "../../protocol/messages.js";
+import type { ConsensusParams } from "../../protocol/params.js";
+import type { Logger } from "./node-options.js";
+import { Label } from "./ports.js";
+import type { RoundCommittees } from "./round-committees.js";
+import { seedMessage } from "./seed.js";
+import type { SigningGuard } from "./signing-guard.js";
+import { type AddVoteOutcome, StepAggregator } from "./step-aggregator.js";
+import { verifyAttestation, verifyStepVotes } from "./step-votes-verifier.js";
+
+export interface RoundInput {
+  readonly round: number;
+  readonly prevHash: Uint8Array;
+  readonly prevSeed: Uint8Array;
+  readonly prevTimestampMs: number;
+  readonly committees: RoundCommittees;
+  /** Iteration to resume at after a restart (0 for a fresh round). */
+  readonly startIteration: number;
+}
+
+export interface ConsensusHost {
+  readonly chainId: string;
+  readonly params: ConsensusParams;
+  readonly keys: PublicKeyCache;
+  readonly guard: SigningGuard | null;
+  readonly log: Logger;
+  now(): number;
+  broadcast(message: Message): void;
+  /** Full validation and execution of a candidate of the current round. */
+  validateCandidate(block: Block): Promise<boolean>;
+  /** Builds (and executes) this node's candidate for the iteration, header unsigned. */
+  buildCandidate(round: RoundInput, iteration: number, seed: Uint8Array): Promise<Block>;
+  /** A Valid quorum for a candidate this node holds and found valid: commit it. */
+  accept(block: Block, attestation: Attestation, label: Label.Accepted | Label.Attested): Promise<void>;
+  /** A Valid quorum for a candidate this node lacks (or could not validate): fetch it. */
+  missingCandidate(round: number, attestation: Attestation): void;
+  /** Records the iteration in progress, so a restart resumes there. */
+  persistIteration(round: number, iteration: number): void;
+}
+
+type Phase = "waiting" | "proposal" | "validation" | "ratification" | "stalled";
+
+interface Iteration {
+  readonly index: number;
+  readonly header: ConsensusHeader;
+  candidate: Block | null;
+  candidateHash: Uint8Array | null;
+  verdict: boolean | null;
+  readonly validation: StepAggregator;
+  readonly ratification: StepAggregator;
+  /** Validation step votes that prove each validation result seen (key: vote). */
+  readonly proofs: Map<string, StepVotes>;
+  failed: Attestation | null;
+}
+
+function voteKey(v: Vote): string {
+  return `${v.kind}/${toHex(v.hash)}`;
+}
+
+export class Consensus {
+  private input: RoundInput | null = null;
+  private phase: Phase = "waiting";
+  private iterationIndex = 0;
+  private deadline: number | null = null;
+  private startAt = 0;
+  private readonly iterations = new Map<number, Iteration>();
+  private timeouts = { proposal: 0, validation: 0, ratification: 0 };
+  private readonly verifiedProofs = new Set<string>();
+
+  constructor(private readonly host: ConsensusHost) {}
+
+  get round(): number {
+    return this.input?.round ?? 0;
+  }
+
+  get iteration(): number {
+    return this.iterationIndex;
+  }
+
+  get currentPhase(): Phase {
+    return this.phase;
+  }
+
+  /** Next time `tick` must run. */
+  nextWakeMs(): number | null {
+    if (this.input === null || this.phase === "stalled") return null;
+    if (this.phase === "waiting") return this.startAt;
+    return this.deadline;
+  }
+
+  /** Starts a round on top of a newly committed tip (or after a restart). */
+  startRound(input: RoundInput): void {
+    this.input = input;
+    this.iterations.clear();
+    this.verifiedProofs.clear();
+    const p = this.host.params;
+    this.timeouts = { proposal: p.stepTimeoutMs, validation: p.stepTimeoutMs, ratification: p.stepTimeoutMs };
+    this.iterationIndex = Math.min(input.startIteration, p.maxIterations - 1);
+    this.phase = "waiting";
+    this.deadline = null;
+    // Minimum block time: no round starts before the parent is minBlockTimeMs old.
+    this.startAt = Math.max(this.host.now(), input.prevTimestampMs + p.minBlockTimeMs);
+  }
+
+  async tick(): Promise<void> {
+    const now = this.host.now();
+    if (this.input === null) return;
+    if (this.phase === "waiting") {
+      if (now >= this.startAt) await this.startIteration(this.iterationIndex);
+      return;
+    }
+    if (this.deadline === null || now < this.deadline) return;
+    const p = this.host.params;
+    const grow = (t: number) => Math.min(p.stepTimeoutMaxMs, t + p.stepTimeoutIncrementMs);
+    switch (this.phase) {
+      case "proposal":
+        this.timeouts.proposal = grow(this.timeouts.proposal);
+        this.host.log("debug", "step-timeout", {
+          round: this.round,
+          iteration: this.iterationIndex,
+          step: "proposal",
+        });
+        await this.enterValidation();
+        break;
+      case "validation":
+        this.timeouts.validation = grow(this.timeouts.validation);
+        this.host.log("debug", "step-timeout", {
+          round: this.round,
+          iteration: this.iterationIndex,
+          step: "validation",
+        });
+        await this.enterRatification();
+        break;
+      case "ratification":
+        this.timeouts.ratification = grow(this.timeouts.ratification);
+        this.host.log("info", "iteration-timeout", { round: this.round, iteration: this.iterationIndex });
+        await this.nextIteration();
+        break;
+    }
+  }
+
+  // ---- messages -------------------------------------------------------------------------
+
+  /** Candidate of the current round (the host filtered other rounds). */
+  async onCandidate(block: Block): Promise<void> {
+    const input = this.input;
+    if (input === null) return;
+    const h = block.header;
+    const it = this.iterationState(h.iteration);
+    if (it === null || !bytesEqual(h.prevHash, input.prevHash)) return;
+    const hash = headerHash(h);
+    if (it.candidateHash !== null) {
+      if (!bytesEqual(it.candidateHash, hash)) {
+        this.host.log("warn", "fault-double-candidate", {
+          round: input.round,
+          iteration: h.iteration,
+          generator: toHex(h.generator),
+        });
+      }
+      return;
+    }
+    const expected = input.committees.generator(h.iteration);
+    if (!bytesEqual(h.generator, expected)) {
+      this.host.log("debug", "candidate-wrong-generator", { round: input.round, iteration: h.iteration });
+      return;
+    }
+    if (!blsVerify(this.host.keys.get(expected), hash, h.signature)) {
+      this.host.log("debug", "candidate-bad-signature", { round: input.round, iteration: h.iteration });
+      return;
+    }
+    it.candidate = block;
+    it.candidateHash = hash;
+    if (h.iteration === this.iterationIndex && this.phase === "proposal") await this.enterValidation();
+    else await this.maybeAcceptPending(it);
+  }
+
+  async onValidationVote(signed: SignedVote): Promise<void> {
+    const it = this.iterationFor(signed);
+    if (it === null) return;
+    if (signed.vote.kind === VoteKind.NoQuorum) return; // not a validation vote
+    const outcome = it.validation.add(signed.vote, signed.signer, signed.signature);
+    this.report(outcome, signed, "validation");
+    if (outcome.kind === "quorum") {
+      it.proofs.set(voteKey(outcome.vote), outcome.stepVotes);
+      if (it.index === this.iterationIndex && this.phase === "validation") await this.enterRatification();
+    }
+  }
+
+  async onRatificationVote(signed: SignedVote, validation: StepVotes): Promise<void> {
+    const it = this.iterationFor(signed);
+    if (it === null) return;
+    if (it.ratification.committee.creditsOf(signed.signer) === 0) return;
+    if (!this.checkValidationProof(it, signed.vote, validation)) {
+      this.host.log("debug", "ratification-bad-proof", { round: this.round, iteration: it.index });
+      return;
+    }
+    const outcome = it.ratification.add(signed.vote, signed.signer, signed.signature);
+    this.report(outcome, signed, "ratification");
+    if (outcome.kind === "quorum") await this.onRatified(it, outcome.vote, outcome.stepVotes);
+  }
+
+  /** A quorum reached elsewhere (for the current round). */
+  async onQuorum(header: ConsensusHeader, attestation: Attestation): Promise<void> {
+    const input = this.input;
+    if (input === null || !bytesEqual(header.prevHash, input.prevHash)) return;
+    const it = this.iterationState(header.iteration);
+    if (it === null) return;
+    if (it.failed !== null) return;
+    const check = verifyAttestation(
+      this.host.chainId,
+      it.header,
+      attestation,
+      input.committees,
+      this.host.keys,
+    );
+    if (!check.ok) {
+      this.host.log("debug", "quorum-invalid", {
+        round: input.round,
+        iteration: it.index,
+        reason: check.reason,
+      });
+      return;
+    }
+    await this.onAttested(it, attestation, false);
+  }
+
+  // ---- steps ----------------------------------------------------------------------------
+
+  private async startIteration(index: number): Promise<void> {
+    const input = this.input!;
+    if (index >= this.host.params.maxIterations) {
+      // Past the iteration limit only a quorum message or a synced block ends the round.
+      this.phase = "stalled";
+      this.deadline = null;
+      this.host.log("error", "round-stalled", { round: input.round, iterations: index });
+      return;
+    }
+    this.iterationIndex = index;
+    this.host.persistIteration(input.round, index);
+    this.phase = "proposal";
+    this.deadline = this.host.now() + this.timeouts.proposal;
+    const it = this.iterationState(index)!;
+    const guard = this.host.guard;
+    const generator = input.committees.generator(index);
+    if (guard !== null && it.candidate === null && bytesEqual(generator, guard.key.publicKey)) {
+      await this.propose(it, guard);
+    }
+    if (it.candidate !== null && this.phase === "proposal" && this.iterationIndex === index)
+      await this.enterValidation();
+  }
+
+  private async propose(it: Iteration, guard: SigningGuard): Promise<void> {
+    const input = this.input!;
+    const seed = blsSign(guard.key.secretKey, seedMessage(input.prevSeed));
+    const unsigned = await this.host.buildCandidate(input, it.index, seed);
+    const hash = headerHash(unsigned.header);
+    const signature = guard.sign(input.round, it.index, StepKind.Proposal, hash);
+    if (signature === null) {
+      this.host.log("warn", "refused-double-candidate", { round: input.round, iteration: it.index });
+      return;
+    }
+    const block: Block = { header: { ...unsigned.header, signature }, transactions: unsigned.transactions };
+    it.candidate = block;
+    it.candidateHash = hash;
+    it.verdict = true;
+    this.host.log("info", "candidate-proposed", {
+      round: input.round,
+      iteration: it.index,
+      txs: block.transactions.length,
+    });
+    this.host.broadcast({ type: MessageType.Candidate, block });
+  }
+
+  private async enterValidation(): Promise<void> {
+    const it = this.iterationState(this.iterationIndex)!;
+    this.phase = "validation";
+    this.deadline = this.host.now() + this.timeouts.validation;
+    const guard = this.host.guard;
+    if (
+      guard !== null &&
+      it.validation.committee.creditsOf(guard.key.publicKey) > 0 &&
+      !it.validation.hasVoted(guard.key.publicKey)
+    ) {
+      let vote: Vote;
+      if (it.candidate === null) vote = voteOf(VoteKind.NoCandidate);
+      else {
+        const valid = await this.verdictOf(it);
+        vote = voteOf(valid ? VoteKind.Valid : VoteKind.Invalid, it.candidateHash!);
+      }
+      const signed = this.signVote(it, StepKind.Validation, vote, guard);
+      if (signed !== null) {
+        this.host.broadcast({ type: MessageType.Validation, signed });
+        const outcome = it.validation.add(vote, signed.signer, signed.signature);
+        if (outcome.kind === "quorum") it.proofs.set(voteKey(outcome.vote), outcome.stepVotes);
+      }
+    }
+    if (it.validation.quorum !== null && this.phase === "validation" && this.iterationIndex === it.index) {
+      await this.enterRatification();
+    }
+  }
+
+  private async enterRatification(): Promise<void> {
+    const it = this.iterationState(this.iterationIndex)!;
+    this.phase = "ratification";
+    this.deadline = this.host.now() + this.timeouts.ratification;
+    const guard = this.host.guard;
+    if (
+      guard !== null &&
+      it.ratification.committee.creditsOf(guard.key.publicKey) > 0 &&
+      !it.ratification.hasVoted(guard.key.publicKey)
+    ) {
+      const q = it.validation.quorum;
+      const vote = q === null ? voteOf(VoteKind.NoQuorum) : q.vote;
+      const proof = q === null ? EMPTY_STEP_VOTES : q.stepVotes;
+      const signed = this.signVote(it, StepKind.Ratification, vote, guard);
+      if (signed !== null) {
+        this.host.broadcast({ type: MessageType.Ratification, signed, validation: proof });
+        if (q !== null) it.proofs.set(voteKey(vote), proof);
+        const outcome = it.ratification.add(vote, signed.signer, signed.signature);
+        if (outcome.kind === "quorum") {
+          await this.onRatified(it, outcome.vote, outcome.stepVotes);
+          return;
+        }
+      }
+    }
+    const q = it.ratification.quorum;
+    if (q !== null && this.iterationIndex === it.index && this.phase === "ratification") {
+      await this.onRatified(it, q.vote, q.stepVotes);
+    }
+  }
+
+  private async nextIteration(): Promise<void> {
+    await this.startIteration(this.iterationIndex + 1);
+  }
+
+  // ---- outcomes -------------------------------------------------------------------------
+
+  private async onRatified(it: Iteration, vote: Vote, ratification: StepVotes): Promise<void> {
+    const validation = vote.kind === VoteKind.NoQuorum ? EMPTY_STEP_VOTES : it.proofs.get(voteKey(vote));
+    if (validation === undefined) return; // cannot happen: every counted vote had its proof checked
+    const attestation: Attestation = { result: vote, validation, ratification };
+    this.host.broadcast({ type: MessageType.Quorum, header: it.header, attestation });
+    await this.onAttested(it, attestation, true);
+  }
+
+  private pendingValid: { it: Iteration; attestation: Attestation } | null = null;
+
+  private async onAttested(it: Iteration, attestation: Attestation, local: boolean): Promise<void> {
+    const input = this.input!;
+    if (attestation.result.kind !== VoteKind.Valid) {
+      if (it.failed === null) {
+        it.failed = attestation;
+        this.host.log("info", "iteration-failed", {
+          round: input.round,
+          iteration: it.index,
+          result: VoteKind[attestation.result.kind],
+          local,
+        });
+      }
+      if (it.index === this.iterationIndex && this.phase !== "waiting") await this.nextIteration();
+      return;
+    }
+    this.pendingValid = { it, attestation };
+    await this.maybeAcceptPending(it);
+  }
+
+  private async maybeAcceptPending(it: Iteration): Promise<void> {
+    const pending = this.pendingValid;
+    if (pending === null || pending.it !== it) return;
+    const input = this.input!;
+    const hash = pending.attestation.result.hash;
+    if (it.candidate === null || !bytesEqual(it.candidateHash!, hash)) {
+      this.host.missingCandidate(input.round, pending.attestation);
+      return;
+    }
+    if (!(await this.verdictOf(it))) {
+      this.host.log("error", "quorum-for-candidate-found-invalid", {
+        round: input.round,
+        iteration: it.index,
+      });
+      this.host.missingCandidate(input.round, pending.attestation);
+      return;
+    }
+    // Attested when every earlier iteration of the round is known to have failed with a quorum.
+    let attested = true;
+    for (let i = 0; i < it.index; i++) if (this.iterations.get(i)?.failed == null) attested = false;
+    this.pendingValid = null;
+    this.phase = "stalled"; // until the host starts the next round
+    await this.host.accept(it.candidate, pending.attestation, attested ? Label.Attested : Label.Accepted);
+  }
+
+  // ---- helpers --------------------------------------------------------------------------
+
+  private async verdictOf(it: Iteration): Promise<boolean> {
+    if (it.verdict === null) it.verdict = await this.host.validateCandidate(it.candidate!);
+    return it.verdict;
+  }
+
+  private signVote(it: Iteration, step: StepKind, vote: Vote, guard: SigningGuard): SignedVote | null {
+    const message = voteSigningMessage(this.host.chainId, it.header, step, vote);
+    const signature = guard.sign(it.header.round, it.index, step, message);
+    if (signature === null) {
+      this.host.log("warn", "refused-double-vote", { round: it.header.round, iteration: it.index, step });
+      return null;
+    }
+    return { header: it.header, vote, signer: guard.key.publicKey, signature };
+  }
+
+  /** Checks that `validation` proves `vote` as a validation result (cached per proof). */
+  private checkValidationProof(it: Iteration, vote: Vote, validation: StepVotes): boolean {
+    if (vote.kind === VoteKind.NoQuorum) return validation.bitset === 0n;
+    const key = `${it.index}/${voteKey(vote)}/${validation.bitset}/${toHex(validation.signature)}`;
+    if (this.verifiedProofs.has(key)) return true;
+    const known = it.proofs.get(voteKey(vote));
+    if (
+      known !== undefined &&
+      known.bitset === validation.bitset &&
+      bytesEqual(known.signature, validation.signature)
+    ) {
+      this.verifiedProofs.add(key);
+      return true;
+    }
+    const check = verifyStepVotes(
+      this.host.chainId,
+      it.header,
+      StepKind.Validation,
+      vote,
+      it.validation.committee,
+      validation,
+      this.host.keys,
+    );
+    if (!check.ok) return false;
+    if (this.verifiedProofs.size < 1024) this.verifiedProofs.add(key);
+    if (!it.proofs.has(voteKey(vote))) it.proofs.set(voteKey(vote), validation);
+    return true;
+  }
+
+  private iterationFor(signed: SignedVote): Iteration | null {
+    const input = this.input;
+    if (input === null || !bytesEqual(signed.header.prevHash, input.prevHash)) return null;
+    return this.iterationState(signed.header.iteration);
+  }
+
+  /** State of an iteration of the current round; null outside 0..maxIterations-1. */
+  private iterationState(index: number): Iteration | null {
+    const input = this.input;
+    if (input === null || index < 0 || index >= this.host.params.maxIterations) return null;
+    let it = this.iterations.get(index);
+    if (it === undefined) {
+      const header: ConsensusHeader = { round: input.round, iteration: index, prevHash: input.prevHash };
+      it = {
+        index,
+        header,
+        candidate: null,
+        candidateHash: null,
+        verdict: null,
+        validation: new StepAggregator(
+          this.host.chainId,
+          header,
+          StepKind.Validation,
+          input.committees.committee(index, StepKind.Validation),
+          this.host.keys,
+        ),
+        ratification: new StepAggregator(
+          this.host.chainId,
+          header,
+          StepKind.Ratification,
+          input.committees.committee(index, StepKind.Ratification),
+          this.host.keys,
+        ),
+        proofs: new Map(),
+        failed: null,
+      };
+      this.iterations.set(index, it);
+    }
+    return it;
+  }
+
+  private report(outcome: AddVoteOutcome, signed: SignedVote, step: string): void {
+    if (outcome.kind === "equivocation") {
+      this.host.log("warn", "fault-double-vote", {
+        round: signed.header.round,
+        iteration: signed.header.iteration,
+        step,
+        signer: toHex(signed.signer),
+      });
+    } else if (outcome.kind === "bad-signature") {
+      this.host.log("warn", "vote-bad-signature", { step, signers: outcome.signers });
+    }
+  }
+
+  /** Ends the round without a local decision (a block for it arrived by sync). */
+  stop(): void {
+    this.phase = "stalled";
+    this.deadline = null;
+  }
+}

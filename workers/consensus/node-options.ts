@@ -1,0 +1,26 @@
+/** Options and dependencies of a node (STYLE.md rule 3: constructors take options, then deps). */
+
+import type { BlsKeyPair } from "../../protocol/bls.js";
+import type { SignatureVerifier } from "../../protocol/ed25519.js";
+import type { Genesis } from "../../protocol/genesis.js";
+import type { MempoolOptions } from "../../protocol/mempool.js";
+import type { ChainStore, Clock, Transport } from "./ports.js";
+
+export interface NodeOptions {
+  readonly genesis: Genesis;
+  /** This node's provisioner key; null for a node that follows the chain without voting. */
+  readonly provisionerKey: BlsKeyPair | null;
+  readonly mempool?: MempoolOptions;
+}
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type Logger = (level: LogLevel, event: string, data?: Record<string, unknown>) => void;
+
+export interface NodeDeps {
+  readonly clock: Clock;
+  readonly store: ChainStore;
+  readonly transport: Transport;
+  /** Ed25519 verifier for account transactions (WebCrypto in workerd, noble as fallback). */
+  readonly txVerifier: SignatureVerifier;
+  readonly log?: Logger;
+}

@@ -1,0 +1,618 @@
+/**
+ * A node: chain, mempool and consensus wired together behind `NodeApi`. Pure: the clock,
+ * storage, transport and transaction-signature verifier are injected (ports.ts), so the same
+ * code runs in a Durable Object, in a Node host and in the simulator.
+ *
+ * Every entry point runs through one serial queue (bounded), so handlers never interleave even
+ * though some of them await (WebCrypto verification, candidate execution).
+ */
+
+import type { Attestation } from "../../protocol/attestation.js";
+import { VoteKind } from "../../protocol/attestation.js";
+import { type Block, blockHash, decodeBlock, headerHash, transactionsRoot } from "../../protocol/block.js";
+import { BLS_SIGNATURE_BYTES, blsVerify, PublicKeyCache } from "../../protocol/bls.js";
+import { bytesEqual, toHex } from "../../protocol/bytes.js";
+import { isProtocolError, ProtocolError } from "../../protocol/errors.js";
+import { genesisHash } from "../../protocol/genesis.js";
+import { DEFAULT_MEMPOOL_OPTIONS, Mempool } from "../../protocol/mempool.js";
+import { decodeMessage, encodeMessage, type Message, MessageType } from "../../protocol/messages.js";
+import { LIMITS } from "../../protocol/params.js";
+import type { Account } from "../../protocol/state.js";
+import { decodeTransaction, maxFee, type Transaction, transactionIdHex } from "../../protocol/transaction.js";
+import { checkTransferStatic } from "../../protocol/transfer.js";
+import {
+  type ExecutionResult,
+  executeTransactions,
+  verifyTransactionSignatures,
+} from "../executor/execute-block.js";
+import { Chain } from "./chain.js";
+import { Consensus, type ConsensusHost, type RoundInput } from "./consensus.js";
+import type { BlockView, NodeApi, NodeStatus, TransactionView } from "./node-api.js";
+import type { Logger, NodeDeps, NodeOptions } from "./node-options.js";
+import { Label } from "./ports.js";
+import { RoundCommittees } from "./round-committees.js";
+import { verifySeed } from "./seed.js";
+import { SigningGuard } from "./signing-guard.js";
+import type { Provisioner } from "./sortition.js";
+import { verifyAttestation } from "./step-votes-verifier.js";
+
+/** Most events waiting in the serial queue; beyond it peer messages are dropped. */
+const MAX_QUEUED_EVENTS = 2_048;
+/** How long a block request may stay unanswered before another may be sent. */
+const SYNC_REQUEST_TIMEOUT_MS = 2_000;
+/** Executed candidates kept per round (one per iteration at most). */
+const MAX_EXECUTED_CANDIDATES = 64;
+const META_ITERATION = "consensus/iteration";
+
+const noLog: Logger = () => {};
+
+export async function openNode(options: NodeOptions, deps: NodeDeps): Promise<NodeApi> {
+  const node = new Node(options, deps);
+  node.resume();
+  return node;
+}
+
+export class Node implements NodeApi, ConsensusHost {
+  readonly chainId: string;
+  readonly params;
+  readonly keys = new PublicKeyCache();
+  readonly guard: SigningGuard | null;
+  readonly log: Logger;
+  private readonly chain: Chain;
+  private readonly mempool: Mempool;
+  private readonly consensus: Consensus;
+  private readonly provisioners: readonly Provisioner[];
+  private readonly genesisHashHex: string;
+  private readonly executed = new Map<string, ExecutionResult>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private queued = 0;
+  private sync: { peer: string; deadline: number } | null = null;
+  private pendingQuorum: { round: number; attestation: Attestation } | null = null;
+  private peerCursor = 0;
+  /** Committees of the tip's own round, to check the parent attestation a candidate carries. */
+  private tipCommittees: RoundCommittees | null = null;
+
+  constructor(
+    private readonly options: NodeOptions,
+    private readonly deps: NodeDeps,
+  ) {
+    const g = options.genesis;
+    this.chainId = g.chainId;
+    this.params = g.params.consensus;
+    this.log = deps.log ?? noLog;
+    this.chain = Chain.open(g, deps.store);
+    this.genesisHashHex = toHex(genesisHash(g));
+    this.mempool = new Mempool(options.mempool ?? DEFAULT_MEMPOOL_OPTIONS);
+    this.guard =
+      options.provisionerKey === null ? null : new SigningGuard(options.provisionerKey, deps.store);
+    // Eligibility: stake at or above the minimum (staking and maturity come with the staking issue).
+    this.provisioners = g.provisioners.filter((p) => p.stake >= g.params.consensus.minimumStake);
+    for (const p of this.provisioners) this.keys.get(p.publicKey);
+    this.consensus = new Consensus(this);
+  }
+
+  /** Starts the round above the stored tip, at the iteration persisted before a restart. */
+  resume(): void {
+    this.startRound(true);
+  }
+
+  now(): number {
+    return this.deps.clock.now();
+  }
+
+  broadcast(message: Message): void {
+    this.deps.transport.broadcast(encodeMessage(message));
+  }
+
+  // ---- NodeApi --------------------------------------------------------------------------
+
+  onMessage(peer: string, bytes: Uint8Array): Promise<void> {
+    if (this.queued >= MAX_QUEUED_EVENTS) {
+      this.log("warn", "peer-message-dropped", { peer, reason: "queue full", limit: MAX_QUEUED_EVENTS });
+      return Promise.resolve();
+    }
+    return this.serial(async () => {
+      let message: Message;
+      try {
+        message = decodeMessage(bytes);
+      } catch (e) {
+        this.log("warn", "peer-message-malformed", {
+          peer,
+          code: isProtocolError(e) ? e.code : "UNKNOWN",
+          error: String(e),
+        });
+        return;
+      }
+      try {
+        await this.handle(peer, message);
+      } catch (e) {
+        this.log("error", "peer-message-failed", { peer, type: MessageType[message.type], error: String(e) });
+      }
+    });
+  }
+
+  onPeerConnected(peer: string): Promise<void> {
+    return this.serial(async () => this.requestBlocks(peer, true));
+  }
+
+  onTimer(): Promise<void> {
+    return this.serial(async () => {
+      if (this.sync !== null && this.now() >= this.sync.deadline) {
+        this.sync = null;
+        if (this.pendingQuorum !== null) this.requestBlocks(this.nextPeer(), true);
+      }
+      await this.consensus.tick();
+    });
+  }
+
+  nextWakeMs(): number | null {
+    const c = this.consensus.nextWakeMs();
+    const s = this.sync?.deadline ?? null;
+    if (c === null) return s;
+    if (s === null) return c;
+    return Math.min(c, s);
+  }
+
+  async submitTransaction(bytes: Uint8Array): Promise<{ id: string }> {
+    let tx: Transaction;
+    try {
+      tx = decodeTransaction(bytes);
+    } catch (e) {
+      if (isProtocolError(e) && e.code.startsWith("DECODE_")) {
+        throw new ProtocolError("TX_MALFORMED", `malformed transaction: ${e.message}`, {
+          ...e.data,
+          cause: e.code,
+        });
+      }
+      throw e;
+    }
+    await this.checkTransaction(tx);
+    const id = await this.serial(async () => this.addToMempool(tx));
+    this.broadcast({ type: MessageType.Transaction, tx });
+    return { id };
+  }
+
+  status(): NodeStatus {
+    return {
+      chainId: this.chainId,
+      genesisHash: this.genesisHashHex,
+      nodeId: this.guard === null ? "" : toHex(this.guard.key.publicKey),
+      height: this.chain.tip.height,
+      finalizedHeight: this.chain.finalizedHeight,
+      round: this.consensus.round,
+      iteration: this.consensus.iteration,
+      mempoolSize: this.mempool.size,
+      syncing: this.sync !== null,
+      peers: this.deps.transport.peers().length,
+    };
+  }
+
+  blockByHeight(height: number): BlockView | undefined {
+    const stored = this.chain.blockAt(height);
+    if (stored === undefined) return undefined;
+    return {
+      block: decodeBlockStored(stored.bytes),
+      hash: stored.hash,
+      label: this.chain.labelOf(height) ?? stored.label,
+    };
+  }
+
+  blockByHash(hash: Uint8Array): BlockView | undefined {
+    const stored = this.chain.blockByHash(hash);
+    return stored === undefined ? undefined : this.blockByHeight(stored.height);
+  }
+
+  account(address: Uint8Array): Account {
+    return this.chain.state.getAccount(address);
+  }
+
+  transaction(id: string): TransactionView | undefined {
+    const pending = this.mempool.get(id);
+    if (pending !== undefined) return { tx: pending, status: "pending" };
+    const height = this.chain.transactionHeight(id);
+    if (height === undefined) return undefined;
+    const view = this.blockByHeight(height);
+    const tx = view?.block.transactions.find((t) => transactionIdHex(t) === id);
+    if (view === undefined || tx === undefined) return undefined;
+    return { tx, status: "included", height, label: view.label };
+  }
+
+  // ---- ConsensusHost --------------------------------------------------------------------
+
+  async validateCandidate(block: Block): Promise<boolean> {
+    try {
+      await this.checkBlock(block, true);
+      return true;
+    } catch (e) {
+      this.log("warn", "candidate-invalid", {
+        round: block.header.height,
+        iteration: block.header.iteration,
+        code: isProtocolError(e) ? e.code : "UNKNOWN",
+        error: String(e),
+      });
+      return false;
+    }
+  }
+
+  async buildCandidate(round: RoundInput, iteration: number, seed: Uint8Array): Promise<Block> {
+    const tip = this.chain.tip;
+    const exec = this.options.genesis.params.execution;
+    let txs = this.mempool.select(this.chain.state, exec);
+    let result: ExecutionResult | null = null;
+    // Drop transactions that no longer execute (e.g. funds spent by an earlier one), bounded.
+    for (let attempt = 0; attempt <= txs.length; attempt++) {
+      try {
+        result = await executeTransactions(this.chain.state, txs, {
+          chainId: this.chainId,
+          params: exec,
+          verifier: this.deps.txVerifier,
+        });
+        break;
+      } catch (e) {
+        const index = isProtocolError(e) ? e.data.index : undefined;
+        if (typeof index !== "number") throw e;
+        this.mempool.remove(transactionIdHex(txs[index]!));
+        txs = txs.filter((_, i) => i !== index);
+      }
+    }
+    if (result === null) throw new Error("could not build a candidate");
+    const header = {
+      version: 1,
+      height: round.round,
+      timestampMs: Math.max(this.now(), tip.block.header.timestampMs + this.params.minBlockTimeMs),
+      prevHash: tip.hash,
+      seed,
+      generator: this.guard!.key.publicKey,
+      txRoot: transactionsRoot(txs),
+      stateRoot: result.stateRoot,
+      gasUsed: result.gasUsed,
+      iteration,
+      prevAttestation: tip.height === 0 ? null : this.chain.tipAttestation,
+      signature: new Uint8Array(BLS_SIGNATURE_BYTES),
+    };
+    this.remember(toHex(headerHash(header)), result);
+    return { header, transactions: txs };
+  }
+
+  async accept(
+    block: Block,
+    attestation: Attestation,
+    label: Label.Accepted | Label.Attested,
+  ): Promise<void> {
+    const hash = toHex(blockHash(block));
+    const result = this.executed.get(hash);
+    if (result === undefined) throw new Error(`accepted block ${hash} was never executed here`);
+    this.commit(block, result, attestation, label);
+    this.startRound(false);
+  }
+
+  missingCandidate(round: number, attestation: Attestation): void {
+    this.pendingQuorum = { round, attestation };
+    this.requestBlocks(this.nextPeer(), true);
+  }
+
+  persistIteration(round: number, iteration: number): void {
+    const value = new Uint8Array(12);
+    const view = new DataView(value.buffer);
+    view.setBigUint64(0, BigInt(round), true);
+    view.setUint32(8, iteration, true);
+    this.deps.store.transaction(() => this.deps.store.putMeta(META_ITERATION, value));
+  }
+
+  // ---- internals ------------------------------------------------------------------------
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    this.queued += 1;
+    const run = this.queue.then(fn);
+    this.queue = run.then(
+      () => {
+        this.queued -= 1;
+      },
+      () => {
+        this.queued -= 1;
+      },
+    );
+    return run;
+  }
+
+  private startRound(resuming: boolean): void {
+    const tip = this.chain.tip;
+    const round = tip.height + 1;
+    let startIteration = 0;
+    const saved = this.deps.store.getMeta(META_ITERATION);
+    if (resuming && saved !== undefined && saved.length === 12) {
+      const view = new DataView(saved.buffer, saved.byteOffset, 12);
+      if (Number(view.getBigUint64(0, true)) === round) startIteration = view.getUint32(8, true);
+    }
+    this.executed.clear();
+    this.pendingQuorum = null;
+    this.tipCommittees = null;
+    this.guard?.prune(round);
+    this.consensus.startRound({
+      round,
+      prevHash: tip.hash,
+      prevSeed: tip.block.header.seed,
+      prevTimestampMs: tip.block.header.timestampMs,
+      committees: new RoundCommittees(round, tip.block.header.seed, this.provisioners, this.params),
+      startIteration,
+    });
+    if (!resuming) this.log("debug", "round-started", { round });
+  }
+
+  private remember(hashHex: string, result: ExecutionResult): void {
+    if (this.executed.size >= MAX_EXECUTED_CANDIDATES) {
+      const oldest = this.executed.keys().next().value;
+      if (oldest !== undefined) this.executed.delete(oldest);
+    }
+    this.executed.set(hashHex, result);
+  }
+
+  private commit(
+    block: Block,
+    result: ExecutionResult,
+    attestation: Attestation,
+    label: Label.Accepted | Label.Attested,
+  ): void {
+    this.chain.commit(block, result.overlay, attestation, label);
+    this.mempool.prune(this.chain.state);
+    this.log("info", "block-accepted", {
+      height: block.header.height,
+      iteration: block.header.iteration,
+      txs: block.transactions.length,
+      label: Label[label],
+      finalized: this.chain.finalizedHeight,
+    });
+  }
+
+  private async handle(peer: string, m: Message): Promise<void> {
+    switch (m.type) {
+      case MessageType.Candidate:
+        if (this.routeRound(peer, m.block.header.height)) await this.consensus.onCandidate(m.block);
+        return;
+      case MessageType.Validation:
+        if (this.routeRound(peer, m.signed.header.round)) await this.consensus.onValidationVote(m.signed);
+        return;
+      case MessageType.Ratification:
+        if (this.routeRound(peer, m.signed.header.round))
+          await this.consensus.onRatificationVote(m.signed, m.validation);
+        return;
+      case MessageType.Quorum:
+        if (this.routeRound(peer, m.header.round)) await this.consensus.onQuorum(m.header, m.attestation);
+        return;
+      case MessageType.Transaction:
+        try {
+          await this.checkTransaction(m.tx);
+          this.addToMempool(m.tx);
+        } catch (e) {
+          this.log("debug", "peer-transaction-refused", {
+            peer,
+            code: isProtocolError(e) ? e.code : "UNKNOWN",
+          });
+        }
+        return;
+      case MessageType.GetBlocks:
+        this.serveBlocks(peer, m.fromHeight, m.count);
+        return;
+      case MessageType.Blocks:
+        await this.onBlocks(peer, m.blocks, m.tipAttestation);
+        return;
+    }
+  }
+
+  /** True for the current round; a message from a later round means we are behind: sync. */
+  private routeRound(peer: string, round: number): boolean {
+    const current = this.chain.tip.height + 1;
+    if (round > current) this.requestBlocks(peer, false);
+    return round === current;
+  }
+
+  private nextPeer(): string {
+    const peers = this.deps.transport.peers();
+    if (peers.length === 0) return "";
+    this.peerCursor = (this.peerCursor + 1) % peers.length;
+    return peers[this.peerCursor]!;
+  }
+
+  private requestBlocks(peer: string, force: boolean): void {
+    if (peer === "") return;
+    if (this.sync !== null && !force && this.now() < this.sync.deadline) return;
+    this.sync = { peer, deadline: this.now() + SYNC_REQUEST_TIMEOUT_MS };
+    const message = encodeMessage({
+      type: MessageType.GetBlocks,
+      fromHeight: this.chain.tip.height + 1,
+      count: LIMITS.blocksPerRequest,
+    });
+    this.deps.transport.send(peer, message);
+  }
+
+  private serveBlocks(peer: string, fromHeight: number, count: number): void {
+    const blocks: Block[] = [];
+    let bytes = 0;
+    const tip = this.chain.tip.height;
+    for (let h = fromHeight; h <= tip && blocks.length < count; h++) {
+      const stored = this.chain.blockAt(h);
+      if (stored === undefined) break;
+      // Stay under the message limit with room for the attestation and framing.
+      if (bytes + stored.bytes.length > LIMITS.messageBytes - 1_024) break;
+      bytes += stored.bytes.length;
+      blocks.push(decodeBlockStored(stored.bytes));
+    }
+    const last = blocks[blocks.length - 1];
+    const tipAttestation =
+      last !== undefined && last.header.height === tip ? this.chain.tipAttestation : null;
+    this.deps.transport.send(peer, encodeMessage({ type: MessageType.Blocks, blocks, tipAttestation }));
+  }
+
+  /** Applies consecutive blocks from a peer, each proven by the attestation its child carries. */
+  private async onBlocks(
+    peer: string,
+    blocks: readonly Block[],
+    tipAttestation: Attestation | null,
+  ): Promise<void> {
+    if (this.sync?.peer === peer) this.sync = null;
+    let applied = 0;
+    for (let i = 0; i < blocks.length; i++) {
+      const block = blocks[i]!;
+      const tip = this.chain.tip;
+      if (block.header.height <= tip.height) continue;
+      if (block.header.height !== tip.height + 1) break;
+      const attestation = blocks[i + 1]?.header.prevAttestation ?? tipAttestation ?? this.pendingFor(block);
+      if (attestation === null) break;
+      try {
+        const result = await this.checkSyncedBlock(block, attestation);
+        const label = block.header.iteration === 0 ? Label.Attested : Label.Accepted;
+        this.commit(block, result, attestation, label);
+        applied += 1;
+      } catch (e) {
+        this.log("warn", "synced-block-invalid", { peer, height: block.header.height, error: String(e) });
+        break;
+      }
+    }
+    if (applied > 0) {
+      this.log("info", "synced", { peer, blocks: applied, height: this.chain.tip.height });
+      this.consensus.stop();
+      this.startRound(false);
+      // A full batch suggests the peer has more.
+      if (blocks.length === LIMITS.blocksPerRequest) this.requestBlocks(peer, true);
+    }
+  }
+
+  private pendingFor(block: Block): Attestation | null {
+    const p = this.pendingQuorum;
+    if (p === null || p.round !== block.header.height) return null;
+    return bytesEqual(p.attestation.result.hash, blockHash(block)) ? p.attestation : null;
+  }
+
+  private async checkSyncedBlock(block: Block, attestation: Attestation): Promise<ExecutionResult> {
+    const tip = this.chain.tip;
+    const hash = blockHash(block);
+    if (attestation.result.kind !== VoteKind.Valid || !bytesEqual(attestation.result.hash, hash)) {
+      throw new ProtocolError("BLOCK_INVALID", "attestation is not a Valid quorum for this block", {});
+    }
+    const committees = new RoundCommittees(
+      block.header.height,
+      tip.block.header.seed,
+      this.provisioners,
+      this.params,
+    );
+    const header = { round: block.header.height, iteration: block.header.iteration, prevHash: tip.hash };
+    const check = verifyAttestation(this.chainId, header, attestation, committees, this.keys);
+    if (!check.ok) throw new ProtocolError("BLOCK_INVALID", `attestation: ${check.reason}`, {});
+    if (!bytesEqual(block.header.generator, committees.generator(block.header.iteration))) {
+      throw new ProtocolError("BLOCK_INVALID", "generator was not selected for this iteration", {});
+    }
+    if (!blsVerify(this.keys.get(block.header.generator), hash, block.header.signature)) {
+      throw new ProtocolError("BLOCK_INVALID", "bad generator signature", {});
+    }
+    return this.checkBlock(block, false);
+  }
+
+  /**
+   * Checks a block on top of the tip (everything but the attestation of the block itself) and
+   * executes it. `live` adds the clock check a candidate must pass (not a historical block).
+   */
+  private async checkBlock(block: Block, live: boolean): Promise<ExecutionResult> {
+    const h = block.header;
+    const tip = this.chain.tip;
+    const p = this.params;
+    const fail = (message: string): never => {
+      throw new ProtocolError("BLOCK_INVALID", message, { height: h.height });
+    };
+    if (h.height !== tip.height + 1 || !bytesEqual(h.prevHash, tip.hash)) fail("does not extend the tip");
+    if (h.timestampMs < tip.block.header.timestampMs + p.minBlockTimeMs)
+      fail("timestamp before the minimum block time");
+    if (live && h.timestampMs > this.now() + p.maxClockDriftMs) fail("timestamp too far in the future");
+    const exec = this.options.genesis.params.execution;
+    if (block.transactions.length > exec.maxBlockTransactions) fail("too many transactions");
+    if (!bytesEqual(h.txRoot, transactionsRoot(block.transactions))) fail("transaction root mismatch");
+    if (!verifySeed(this.keys.get(h.generator), tip.block.header.seed, h.seed))
+      fail("seed is not the generator's signature over the parent seed");
+    this.checkParentAttestation(h.prevAttestation);
+    const result = await executeTransactions(this.chain.state, block.transactions, {
+      chainId: this.chainId,
+      params: exec,
+      verifier: this.deps.txVerifier,
+    });
+    if (!bytesEqual(result.stateRoot, h.stateRoot)) fail("state root mismatch");
+    if (result.gasUsed !== h.gasUsed) fail("gas used mismatch");
+    this.remember(toHex(blockHash(block)), result);
+    return result;
+  }
+
+  /** The attestation a block carries must prove its parent (the tip); none above genesis. */
+  private checkParentAttestation(att: Attestation | null): void {
+    const tip = this.chain.tip;
+    if (tip.height === 0) {
+      if (att !== null)
+        throw new ProtocolError("BLOCK_INVALID", "the first block carries no attestation", {});
+      return;
+    }
+    if (att === null) throw new ProtocolError("BLOCK_INVALID", "missing the parent's attestation", {});
+    if (att.result.kind !== VoteKind.Valid || !bytesEqual(att.result.hash, tip.hash)) {
+      throw new ProtocolError("BLOCK_INVALID", "parent attestation is not for the parent", {});
+    }
+    const known = this.chain.tipAttestation;
+    if (known !== null && sameAttestation(known, att)) return;
+    if (this.tipCommittees === null) {
+      const parent = this.chain.blockAt(tip.height - 1);
+      if (parent === undefined) throw new Error(`missing block ${tip.height - 1}`);
+      this.tipCommittees = new RoundCommittees(
+        tip.height,
+        decodeBlockStored(parent.bytes).header.seed,
+        this.provisioners,
+        this.params,
+      );
+    }
+    const header = {
+      round: tip.height,
+      iteration: tip.block.header.iteration,
+      prevHash: tip.block.header.prevHash,
+    };
+    const check = verifyAttestation(this.chainId, header, att, this.tipCommittees, this.keys);
+    if (!check.ok) throw new ProtocolError("BLOCK_INVALID", `parent attestation: ${check.reason}`, {});
+  }
+
+  /** Stateless checks of a transaction: chain, gas, signature. */
+  private async checkTransaction(tx: Transaction): Promise<void> {
+    checkTransferStatic(tx, this.chainId, this.options.genesis.params.execution);
+    try {
+      await verifyTransactionSignatures([tx], this.deps.txVerifier);
+    } catch (e) {
+      if (isProtocolError(e))
+        throw new ProtocolError("TX_BAD_SIGNATURE", "transaction signature does not verify", {});
+      throw e;
+    }
+  }
+
+  /** Balance check against committed state, then the mempool (nonce rules). Returns the id. */
+  private addToMempool(tx: Transaction): string {
+    const sender = this.chain.state.getAccount(tx.from);
+    const needed = tx.amount + maxFee(tx);
+    if (sender.balance < needed) {
+      throw new ProtocolError(
+        "TX_INSUFFICIENT_BALANCE",
+        `balance ${sender.balance} is below amount + max fee ${needed}`,
+        {
+          balance: String(sender.balance),
+          needed: String(needed),
+        },
+      );
+    }
+    return this.mempool.add(tx, this.chain.state).id;
+  }
+}
+
+function sameAttestation(a: Attestation, b: Attestation): boolean {
+  return (
+    a.result.kind === b.result.kind &&
+    bytesEqual(a.result.hash, b.result.hash) &&
+    a.validation.bitset === b.validation.bitset &&
+    bytesEqual(a.validation.signature, b.validation.signature) &&
+    a.ratification.bitset === b.ratification.bitset &&
+    bytesEqual(a.ratification.signature, b.ratification.signature)
+  );
+}
+
+function decodeBlockStored(bytes: Uint8Array): Block {
+  return decodeBlock(bytes);
+}
