@@ -7,8 +7,8 @@ import { NobleSignatureVerifier } from "../../protocol/ed25519.js";
 import { devGenesisJson, type Genesis, parseGenesis } from "../../protocol/genesis.js";
 import { devProvisionerKey } from "../../protocol/keys.js";
 import { MemoryChainStore } from "../../workers/consensus/memory-chain-store.js";
-import type { NodeApi } from "../../workers/consensus/node-api.js";
 import { openNode } from "../../workers/consensus/node.js";
+import type { NodeApi } from "../../workers/consensus/node-api.js";
 import type { LogLevel } from "../../workers/consensus/node-options.js";
 import { StoppedClock, type Transport } from "../../workers/consensus/ports.js";
 
@@ -21,7 +21,15 @@ const genesisCache = new Map<number, Genesis>();
 export function testGenesis(provisioners: number): Genesis {
   let g = genesisCache.get(provisioners);
   if (g === undefined) {
-    g = parseGenesis(devGenesisJson({ seed: SEED, chainId: CHAIN_ID, provisioners, accounts: 8, timestampMs: GENESIS_TIME_MS }));
+    g = parseGenesis(
+      devGenesisJson({
+        seed: SEED,
+        chainId: CHAIN_ID,
+        provisioners,
+        accounts: 8,
+        timestampMs: GENESIS_TIME_MS,
+      }),
+    );
     genesisCache.set(provisioners, g);
   }
   return g;
@@ -79,7 +87,10 @@ export class TestNetwork {
     const id = `node-${i}`;
     this.stores.set(id, store);
     const node = await openNode(
-      { genesis: this.genesis, provisionerKey: i < this.genesis.provisioners.length ? devProvisionerKey(SEED, i) : null },
+      {
+        genesis: this.genesis,
+        provisionerKey: i < this.genesis.provisioners.length ? devProvisionerKey(SEED, i) : null,
+      },
       {
         clock: this.clock,
         store,
@@ -110,7 +121,8 @@ export class TestNetwork {
     while (this.queue.length > 0) {
       const e = this.queue.shift()!;
       const target = this.nodes.get(e.to);
-      if (target === undefined || this.down.has(e.to) || this.down.has(e.from) || !this.nodes.has(e.from)) continue;
+      if (target === undefined || this.down.has(e.to) || this.down.has(e.from) || !this.nodes.has(e.from))
+        continue;
       this.delivered += 1;
       await target.onMessage(e.from, e.bytes);
     }

@@ -234,7 +234,9 @@ export class Consensus {
     if (input === null || !bytesEqual(header.prevHash, input.prevHash)) return;
     const it = this.iterationState(header.iteration);
     if (it === null) return;
-    if (it.failed !== null) return;
+    // Already decided here (own ratification quorum or an earlier quorum message): the
+    // pairing checks of another copy would be wasted.
+    if (it.failed !== null || it.ratification.quorum !== null || this.pendingValid?.it === it) return;
     const check = verifyAttestation(
       this.host.chainId,
       it.header,
