@@ -21,7 +21,8 @@ export class Writer {
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    let cap = this.buf.length * 2;
+    // At least 1: doubling a zero capacity (`new Writer(0)`) would never grow and loop forever.
+    let cap = Math.max(this.buf.length * 2, 1);
     while (cap < this.pos + n) cap *= 2;
     const next = new Uint8Array(cap);
     next.set(this.buf.subarray(0, this.pos));
