@@ -14,9 +14,10 @@ import {
   blsProvePossession,
   blsVerifyPossession,
 } from "./bls.js";
-import { fromHex, toHex, utf8 } from "./bytes.js";
-import { isValidChainId } from "./chain-id.js";
-import { ProtocolError } from "./errors.js";
+import { compareBytes, fromHex, toHex, utf8 } from "./bytes.js";
+import { isValidChainId, writeChainId } from "./chain-id.js";
+import { Writer } from "./codec.js";
+import { isProtocolError, ProtocolError } from "./errors.js";
 import { domainHash } from "./hash.js";
 import { devAccountKey, devProvisionerKey } from "./keys.js";
 import { DEVNET_PARAMS, LIMITS, type ProtocolParams } from "./params.js";
@@ -63,6 +64,21 @@ function parseU64(value: unknown, field: string): bigint {
   return v;
 }
 
+/** Hex of an exact byte length; a malformed field is a genesis error like any other. */
+function parseHex(value: unknown, length: number, field: string): Uint8Array {
+  if (typeof value !== "string") fail(`${field} must be a hex string`, { field });
+  try {
+    return fromHex(value, length, field);
+  } catch (e) {
+    if (isProtocolError(e)) fail(e.message, { ...e.data, field });
+    throw e;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
 function mergeParams(json: GenesisJson["params"]): ProtocolParams {
   const consensus: Record<string, unknown> = { ...DEVNET_PARAMS.consensus };
   const execution: Record<string, unknown> = { ...DEVNET_PARAMS.execution };
@@ -72,14 +88,14 @@ function mergeParams(json: GenesisJson["params"]): ProtocolParams {
   ] as const) {
     const overrides = json?.[section] ?? {};
     for (const [key, value] of Object.entries(overrides)) {
-      const current = target[key];
-      if (current === undefined)
+      // Own keys only: "toString" or "__proto__" must not pass for a parameter.
+      if (!Object.hasOwn(target, key))
         fail(`unknown parameter ${section}.${key}`, { parameter: `${section}.${key}` });
-      if (typeof current === "bigint") target[key] = parseU64(value, `${section}.${key}`);
+      const parsed = parseU64(value, `${section}.${key}`);
+      if (typeof target[key] === "bigint") target[key] = parsed;
       else {
-        const n = Number(value);
-        if (!Number.isSafeInteger(n) || n < 0) fail(`${section}.${key} must be a non-negative integer`, {});
-        target[key] = n;
+        if (parsed > BigInt(Number.MAX_SAFE_INTEGER)) fail(`${section}.${key} exceeds 2^53-1`, {});
+        target[key] = Number(parsed);
       }
     }
   }
@@ -87,6 +103,10 @@ function mergeParams(json: GenesisJson["params"]): ProtocolParams {
   if (params.consensus.committeeCredits < 1 || params.consensus.committeeCredits > 64) {
     // The attestation bitset is a u64: at most 64 committee members.
     fail("consensus.committeeCredits must be in 1..64", {});
+  }
+  if (params.consensus.maxIterations < 1 || params.consensus.maxIterations > 256) {
+    // Iterations 0..maxIterations-1 travel in a u8 (block headers, votes).
+    fail("consensus.maxIterations must be in 1..256", {});
   }
   return params;
 }
@@ -112,21 +132,19 @@ export function parseGenesis(json: unknown): Genesis {
   }
   const params = mergeParams(g.params);
   const seen = new Set<string>();
-  const accounts = g.accounts.map((a, i) => {
-    const address = fromHex(String(a?.address), ADDRESS_BYTES, `accounts[${i}].address`);
+  const accounts = g.accounts.map((a: unknown, i) => {
+    if (!isObject(a)) fail(`accounts[${i}] must be an object`);
+    const address = parseHex(a.address, ADDRESS_BYTES, `accounts[${i}].address`);
     const key = toHex(address);
     if (seen.has(key)) fail(`duplicate account ${key}`);
     seen.add(key);
     return { address, balance: parseU64(a.balance, `accounts[${i}].balance`) };
   });
   const keys = new Set<string>();
-  const provisioners = g.provisioners.map((p, i) => {
-    const publicKey = fromHex(String(p?.publicKey), BLS_PUBLIC_KEY_BYTES, `provisioners[${i}].publicKey`);
-    const pop = fromHex(
-      String(p.proofOfPossession),
-      BLS_SIGNATURE_BYTES,
-      `provisioners[${i}].proofOfPossession`,
-    );
+  const provisioners = g.provisioners.map((p: unknown, i) => {
+    if (!isObject(p)) fail(`provisioners[${i}] must be an object`);
+    const publicKey = parseHex(p.publicKey, BLS_PUBLIC_KEY_BYTES, `provisioners[${i}].publicKey`);
+    const pop = parseHex(p.proofOfPossession, BLS_SIGNATURE_BYTES, `provisioners[${i}].proofOfPossession`);
     if (keys.has(toHex(publicKey))) fail(`duplicate provisioner ${toHex(publicKey)}`);
     keys.add(toHex(publicKey));
     const stake = parseU64(p.stake, `provisioners[${i}].stake`);
@@ -146,9 +164,31 @@ export function genesisState(g: Genesis): AccountState {
   );
 }
 
-/** Genesis block: height 0, no generator, seed derived from the chain id. */
+/**
+ * What a genesis decides besides the accounts (committed by the state root): the chain id, every
+ * parameter and the provisioner set, sorted by key so listing order does not matter. It seeds
+ * the genesis block, so nodes whose genesis differs in any of these have different genesis
+ * hashes and refuse each other at the handshake.
+ */
+function genesisCommitment(g: Genesis): Uint8Array {
+  const w = new Writer(1024);
+  writeChainId(w, g.chainId);
+  for (const section of [g.params.consensus, g.params.execution]) {
+    const entries = Object.entries(section).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    w.list(entries, 64, (w, [key, value]) => {
+      w.bytes(utf8.encode(key), 64).u64(BigInt(value as number | bigint));
+    });
+  }
+  const provisioners = [...g.provisioners].sort((a, b) => compareBytes(a.publicKey, b.publicKey));
+  w.list(provisioners, MAX_GENESIS_PROVISIONERS, (w, p) => {
+    w.fixed(p.publicKey, BLS_PUBLIC_KEY_BYTES).u64(p.stake);
+  });
+  return domainHash("genesis-commitment", w.finish());
+}
+
+/** Genesis block: height 0, no generator, seed derived from the genesis commitment. */
 export function genesisBlock(g: Genesis): Block {
-  const seedBase = domainHash("genesis-seed", utf8.encode(g.chainId));
+  const seedBase = domainHash("genesis-seed", genesisCommitment(g));
   const seed = new Uint8Array(BLS_SIGNATURE_BYTES);
   for (let i = 0; i < 3; i++)
     seed.set(i === 0 ? seedBase : domainHash("genesis-seed", seed.subarray(0, 32 * i)), 32 * i);
