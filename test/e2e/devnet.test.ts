@@ -1,0 +1,117 @@
+// End to end: a 4-node devnet under `wrangler dev` (workerd, Durable Objects, SQLite), public
+// transfers submitted over HTTP, seen in final blocks with the right balances on every node.
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toHex } from "../../protocol/bytes.js";
+import { devAccountKey } from "../../protocol/keys.js";
+import { encodeTransaction, signTransfer } from "../../protocol/transaction.js";
+import { type Devnet, startDevnet } from "./devnet-process.js";
+
+function devnetVars(): Record<string, string> {
+  const text = readFileSync("wrangler.jsonc", "utf8").replace(/^\s*\/\/.*$/gm, "");
+  return JSON.parse(text).vars;
+}
+
+async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
+  const r = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  return { status: r.status, body: await r.json() };
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+describe("devnet under wrangler dev", () => {
+  let devnet: Devnet;
+  const vars = devnetVars();
+  const seed = vars.DEVNET_SEED!;
+  const alice = devAccountKey(seed, 0);
+  const bob = devAccountKey(seed, 1);
+
+  beforeAll(async () => {
+    devnet = await startDevnet({ nodes: 4 });
+  });
+  afterAll(async () => {
+    await devnet?.stop();
+  });
+
+  it("produces final blocks and settles transfers submitted over HTTP", async () => {
+    const status = await json(`${devnet.url}/v1/node/status`);
+    expect(status.status).toBe(200);
+    const chainId: string = status.body.chainId;
+    await waitFor("two final blocks", async () => {
+      const s = await json(`${devnet.url}/v1/node/status`);
+      return s.body.finalizedHeight >= 2 ? s : undefined;
+    }, 90_000);
+
+    const aliceHex = toHex(alice.publicKey);
+    const bobHex = toHex(bob.publicKey);
+    const before = await json(`${devnet.url}/v1/accounts/${aliceHex}`);
+    const bobBefore = await json(`${devnet.url}/v1/accounts/${bobHex}`);
+    expect(before.status).toBe(200);
+
+    const bad = await json(`${devnet.url}/v1/transactions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ tx: "00ff" }),
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("TX_MALFORMED");
+
+    const nonce0 = BigInt(before.body.nonce);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const tx = signTransfer(alice.secretKey, {
+        chainId,
+        from: alice.publicKey,
+        to: bob.publicKey,
+        amount: 1_000n + BigInt(i),
+        nonce: nonce0 + 1n + BigInt(i),
+        gasLimit: 21_000n,
+        gasPrice: 1n,
+        memo: new Uint8Array(0),
+      });
+      // Each transfer enters at a different node: it must reach the others' mempools.
+      const r = await json(`${devnet.url}/v1/transactions?node=${i}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ tx: toHex(encodeTransaction(tx)) }),
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+      ids.push(r.body.id);
+    }
+
+    for (const id of ids) {
+      await waitFor(`transaction ${id} final`, async () => {
+        const r = await json(`${devnet.url}/v1/transactions/${id}`);
+        return r.status === 200 && r.body.label === "final" ? r : undefined;
+      }, 90_000);
+    }
+
+    const spent = 1_000n + 1_001n + 1_002n;
+    const fees = 3n * 21_000n;
+    for (let node = 0; node < 4; node++) {
+      const a = await json(`${devnet.url}/v1/accounts/${aliceHex}?node=${node}`);
+      const b = await json(`${devnet.url}/v1/accounts/${bobHex}?node=${node}`);
+      expect(BigInt(a.body.balance)).toBe(BigInt(before.body.balance) - spent - fees);
+      expect(BigInt(a.body.nonce)).toBe(nonce0 + 3n);
+      expect(BigInt(b.body.balance)).toBe(BigInt(bobBefore.body.balance) + spent);
+    }
+
+    const latest = await json(`${devnet.url}/v1/blocks/latest`);
+    expect(latest.status).toBe(200);
+    const one = await json(`${devnet.url}/v1/blocks/1`);
+    expect(one.body.label).toBe("final");
+  });
+});
