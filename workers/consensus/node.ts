@@ -43,6 +43,8 @@ const SYNC_REQUEST_TIMEOUT_MS = 2_000;
 /** Executed candidates kept per round (one per iteration at most). */
 const MAX_EXECUTED_CANDIDATES = 64;
 const META_ITERATION = "consensus/iteration";
+/** Next-round messages kept for replay (a round's worth for a 64-member committee and more). */
+const MAX_EARLY_MESSAGES = 512;
 
 const noLog: Logger = () => {};
 
@@ -68,6 +70,11 @@ export class Node implements NodeApi, ConsensusHost {
   private queued = 0;
   private sync: { peer: string; deadline: number } | null = null;
   private pendingQuorum: { round: number; attestation: Attestation } | null = null;
+  /**
+   * Consensus messages for the next round that arrived before this node committed the current
+   * one (a faster peer already moved on); replayed once the round starts. Bounded.
+   */
+  private early: Array<{ peer: string; message: Message }> = [];
   private peerCursor = 0;
   /** Committees of the tip's own round, to check the parent attestation a candidate carries. */
   private tipCommittees: RoundCommittees | null = null;
@@ -125,6 +132,7 @@ export class Node implements NodeApi, ConsensusHost {
       }
       try {
         await this.handle(peer, message);
+        await this.replayEarly();
       } catch (e) {
         this.log("error", "peer-message-failed", { peer, type: MessageType[message.type], error: String(e) });
       }
@@ -142,6 +150,7 @@ export class Node implements NodeApi, ConsensusHost {
         if (this.pendingQuorum !== null) this.requestBlocks(this.nextPeer(), true);
       }
       await this.consensus.tick();
+      await this.replayEarly();
     });
   }
 
@@ -367,17 +376,17 @@ export class Node implements NodeApi, ConsensusHost {
   private async handle(peer: string, m: Message): Promise<void> {
     switch (m.type) {
       case MessageType.Candidate:
-        if (this.routeRound(peer, m.block.header.height)) await this.consensus.onCandidate(m.block);
+        if (this.routeRound(peer, m.block.header.height, m)) await this.consensus.onCandidate(m.block);
         return;
       case MessageType.Validation:
-        if (this.routeRound(peer, m.signed.header.round)) await this.consensus.onValidationVote(m.signed);
+        if (this.routeRound(peer, m.signed.header.round, m)) await this.consensus.onValidationVote(m.signed);
         return;
       case MessageType.Ratification:
-        if (this.routeRound(peer, m.signed.header.round))
+        if (this.routeRound(peer, m.signed.header.round, m))
           await this.consensus.onRatificationVote(m.signed, m.validation);
         return;
       case MessageType.Quorum:
-        if (this.routeRound(peer, m.header.round)) await this.consensus.onQuorum(m.header, m.attestation);
+        if (this.routeRound(peer, m.header.round, m)) await this.consensus.onQuorum(m.header, m.attestation);
         return;
       case MessageType.Transaction:
         try {
@@ -399,11 +408,28 @@ export class Node implements NodeApi, ConsensusHost {
     }
   }
 
-  /** True for the current round; a message from a later round means we are behind: sync. */
-  private routeRound(peer: string, round: number): boolean {
+  /**
+   * True for the current round. A message for the next round is kept for replay; one from a
+   * later round means this node is behind: sync.
+   */
+  private routeRound(peer: string, round: number, message: Message): boolean {
     const current = this.chain.tip.height + 1;
+    if (round === current + 1 && this.early.length < MAX_EARLY_MESSAGES) this.early.push({ peer, message });
     if (round > current) this.requestBlocks(peer, false);
     return round === current;
+  }
+
+  /** Replays kept next-round messages once their round is current; drops stale ones. */
+  private async replayEarly(): Promise<void> {
+    const current = this.chain.tip.height + 1;
+    if (this.early.length === 0 || roundOf(this.early[0]!.message) === current + 1) return;
+    const kept = this.early;
+    this.early = [];
+    for (const { peer, message } of kept) {
+      if (roundOf(message) === current) await this.handle(peer, message);
+      else if (roundOf(message) === current + 1 && this.early.length < MAX_EARLY_MESSAGES)
+        this.early.push({ peer, message });
+    }
   }
 
   private nextPeer(): string {
@@ -599,6 +625,20 @@ export class Node implements NodeApi, ConsensusHost {
       );
     }
     return this.mempool.add(tx, this.chain.state).id;
+  }
+}
+
+function roundOf(m: Message): number {
+  switch (m.type) {
+    case MessageType.Candidate:
+      return m.block.header.height;
+    case MessageType.Validation:
+    case MessageType.Ratification:
+      return m.signed.header.round;
+    case MessageType.Quorum:
+      return m.header.round;
+    default:
+      return -1;
   }
 }
 
