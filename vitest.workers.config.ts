@@ -1,0 +1,22 @@
+// workerd tests (Durable Objects, SQLite, the gateway) via @cloudflare/vitest-pool-workers.
+// Two nodes keep it light: with two equal provisioners every quorum needs both, so blocks only
+// appear when the WebSocket mesh between the two NodeDOs works.
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.jsonc" },
+      miniflare: {
+        bindings: { DEVNET_NODES: "2", DEVNET_AUTOSTART: "false", CHAIN_ID: "dusk-edge-workers-test" },
+      },
+    }),
+  ],
+  test: {
+    include: ["test/workers/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    fileParallelism: false,
+  },
+});
