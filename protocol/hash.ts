@@ -31,7 +31,8 @@ const EMPTY_ROOT = domainHash("merkle-empty", new Uint8Array(0));
  * second-preimage between levels); an odd node is promoted unchanged to the next level.
  */
 export function merkleRoot(leaves: readonly Uint8Array[]): Uint8Array {
-  if (leaves.length === 0) return EMPTY_ROOT;
+  // A copy: a caller tampering with a returned root must not change every later empty root.
+  if (leaves.length === 0) return EMPTY_ROOT.slice();
   let level = leaves.map((l) => domainHash("merkle-leaf", l));
   const pair = new Uint8Array(64);
   while (level.length > 1) {

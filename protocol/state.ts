@@ -89,11 +89,13 @@ export class AccountState implements StateReader {
   }
 
   root(): Uint8Array {
-    if (this.cachedRoot !== null) return this.cachedRoot;
-    if (this.sorted === null)
-      this.sorted = [...this.entries.values()].sort((a, b) => compareBytes(a.address, b.address));
-    this.cachedRoot = merkleRoot(this.sorted.map((e) => e.leaf));
-    return this.cachedRoot;
+    if (this.cachedRoot === null) {
+      if (this.sorted === null)
+        this.sorted = [...this.entries.values()].sort((a, b) => compareBytes(a.address, b.address));
+      this.cachedRoot = merkleRoot(this.sorted.map((e) => e.leaf));
+    }
+    // A copy: a caller tampering with a header's state root must not change the cached one.
+    return this.cachedRoot.slice();
   }
 
   /** State root as it would be after `overlay`, without committing it. */
