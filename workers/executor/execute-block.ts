@@ -35,7 +35,8 @@ export async function verifyTransactionSignatures(
   const results = await verifier.verifyBatch(
     txs.map((tx) => ({ publicKey: tx.from, message: transactionSigningHash(tx), signature: tx.signature })),
   );
-  const bad = results.indexOf(false);
+  // Fail closed: anything but an explicit `true` (a short or malformed answer) is a bad signature.
+  const bad = txs.findIndex((_, i) => results[i] !== true);
   if (bad !== -1) {
     throw new ProtocolError("TX_BAD_SIGNATURE", `transaction ${bad} has an invalid signature`, {
       index: bad,
