@@ -102,9 +102,13 @@ describe("verifyTransactionSignatures", () => {
     const err = await expectCodeAsync(() => verifyTransactionSignatures(batch, short), "TX_BAD_SIGNATURE");
     expect(err.data).toMatchObject({ index: 1 });
     const sloppy: SignatureVerifier = {
-      verifyBatch: async (checks) => checks.map((_, i) => (i === 2 ? (undefined as unknown as boolean) : true)),
+      verifyBatch: async (checks) =>
+        checks.map((_, i) => (i === 2 ? (undefined as unknown as boolean) : true)),
     };
-    const err2 = await expectCodeAsync(() => executeTransactions(genesis(), batch, { ...ctx, verifier: sloppy }), "BLOCK_INVALID");
+    const err2 = await expectCodeAsync(
+      () => executeTransactions(genesis(), batch, { ...ctx, verifier: sloppy }),
+      "BLOCK_INVALID",
+    );
     expect(err2.data).toMatchObject({ index: 2, cause: "TX_BAD_SIGNATURE" });
   });
 
