@@ -10,7 +10,7 @@ import { toHex } from "./bytes.js";
 import { ProtocolError } from "./errors.js";
 import type { ExecutionParams } from "./params.js";
 import type { StateReader } from "./state.js";
-import { type Transaction, transactionIdHex } from "./transaction.js";
+import { maxFee, type Transaction, transactionIdHex } from "./transaction.js";
 
 export interface MempoolOptions {
   readonly maxTransactions: number;
@@ -152,11 +152,14 @@ export class Mempool {
    * without gaps), merged by gas price, until the count or gas limit is reached.
    */
   select(state: StateReader, params: ExecutionParams): Transaction[] {
-    const heads: Array<{ queue: Map<bigint, Pooled>; next: bigint }> = [];
+    // Per sender: next nonce and what it can still spend (amount + maximum fee per pick, a
+    // conservative bound: incoming transfers in the same block are not counted).
+    const heads: Array<{ queue: Map<bigint, Pooled>; next: bigint; balance: bigint }> = [];
     for (const queue of this.bySender.values()) {
       const first = queue.values().next().value;
       if (first === undefined) continue;
-      heads.push({ queue, next: state.getAccount(first.tx.from).nonce + 1n });
+      const account = state.getAccount(first.tx.from);
+      heads.push({ queue, next: account.nonce + 1n, balance: account.balance });
     }
     const out: Transaction[] = [];
     let gas = 0n;
@@ -175,12 +178,15 @@ export class Mempool {
       }
       if (best === undefined) break;
       const head = heads[bestIndex]!;
-      if (gas + best.tx.gasLimit > params.blockGasLimit) {
-        // This sender's sequence no longer fits; the rest of its queue waits for the next block.
+      const cost = best.tx.amount + maxFee(best.tx);
+      if (gas + best.tx.gasLimit > params.blockGasLimit || cost > head.balance) {
+        // This sender's sequence no longer fits or is no longer funded; the rest of its queue
+        // waits for a later block.
         heads.splice(bestIndex, 1);
         continue;
       }
       gas += best.tx.gasLimit;
+      head.balance -= cost;
       out.push(best.tx);
       head.next += 1n;
     }
@@ -189,12 +195,11 @@ export class Mempool {
 
   /** After a block is committed: drops included transactions and any now-stale nonces. */
   prune(state: StateReader): void {
-    for (const [sender, queue] of this.bySender) {
+    for (const queue of this.bySender.values()) {
       const first = queue.values().next().value;
       if (first === undefined) continue;
       const nonce = state.getAccount(first.tx.from).nonce;
       for (const [n, p] of queue) if (n <= nonce) this.remove(p.id);
-      void sender;
     }
   }
 

@@ -37,6 +37,17 @@ export function checkTransferStatic(tx: Transaction, chainId: string, params: Ex
       },
     );
   }
+  if (tx.gasLimit > params.blockGasLimit) {
+    // It could never fit a block, and would hold up the sender's later nonces forever.
+    throw new ProtocolError(
+      "TX_GAS_LIMIT_TOO_HIGH",
+      `gas limit ${tx.gasLimit} exceeds the block gas limit ${params.blockGasLimit}`,
+      {
+        maximum: String(params.blockGasLimit),
+        got: String(tx.gasLimit),
+      },
+    );
+  }
   if (tx.gasPrice < params.minGasPrice) {
     throw new ProtocolError(
       "TX_FEE_TOO_LOW",

@@ -182,6 +182,16 @@ describe("mempool: select", () => {
     expect(chosen.reduce((g, t) => g + t.gasLimit, 0n)).toBeLessThanOrEqual(params.blockGasLimit);
   });
 
+  it("stops a sender's sequence where its balance no longer covers amount + maximum fee", () => {
+    const pool = new Mempool();
+    // Room for exactly two transfers of 1_000 at gas price 2 (max fee 21_000 × 2 each).
+    const perTx = 1_000n + EXEC.transferGas * 2n;
+    const state = AccountState.from([[alice.publicKey, { balance: 2n * perTx + 1n, nonce: 0n }]]);
+    for (const t of [named(alice, "p1", 1n, 2n), named(alice, "p2", 2n, 2n), named(alice, "p3", 3n, 2n)])
+      pool.add(t, state);
+    expect(names(pool.select(state, EXEC))).toEqual(["p1", "p2"]);
+  });
+
   it("selects nothing from an empty pool", () => {
     expect(new Mempool().select(stateWith(), EXEC)).toEqual([]);
   });

@@ -28,6 +28,12 @@ describe("transfer: static checks", () => {
     expectCode(() => checkTransferStatic(tx, CHAIN_ID, EXEC), "TX_GAS_LIMIT_TOO_LOW");
   });
 
+  it("TX_GAS_LIMIT_TOO_HIGH one gas above the block gas limit, accepted at the limit", () => {
+    const over = transfer(alice, bob, { gasLimit: EXEC.blockGasLimit + 1n, gasPrice: 1n });
+    expectCode(() => checkTransferStatic(over, CHAIN_ID, EXEC), "TX_GAS_LIMIT_TOO_HIGH");
+    checkTransferStatic(transfer(alice, bob, { gasLimit: EXEC.blockGasLimit, gasPrice: 1n }), CHAIN_ID, EXEC);
+  });
+
   it("TX_FEE_TOO_LOW below the minimum gas price", () => {
     const tx = transfer(alice, bob, { gasPrice: EXEC.minGasPrice - 1n });
     expectCode(() => checkTransferStatic(tx, CHAIN_ID, EXEC), "TX_FEE_TOO_LOW");

@@ -21,6 +21,7 @@ import type { Account } from "../../protocol/state.js";
 import { decodeTransaction, maxFee, type Transaction, transactionIdHex } from "../../protocol/transaction.js";
 import { checkTransferStatic } from "../../protocol/transfer.js";
 import {
+  applyTransactions,
   type ExecutionResult,
   executeTransactions,
   verifyTransactionSignatures,
@@ -248,18 +249,18 @@ export class Node implements NodeApi, ConsensusHost {
     const exec = this.options.genesis.params.execution;
     let txs = this.mempool.select(this.chain.state, exec);
     let result: ExecutionResult | null = null;
-    // Drop transactions that no longer execute (e.g. funds spent by an earlier one), bounded.
+    // Mempool signatures were verified at admission. Drop transactions that no longer execute
+    // (the selection is conservative, so this is rare); at most one retry per transaction.
     for (let attempt = 0; attempt <= txs.length; attempt++) {
       try {
-        result = await executeTransactions(this.chain.state, txs, {
-          chainId: this.chainId,
-          params: exec,
-          verifier: this.deps.txVerifier,
-        });
+        result = applyTransactions(this.chain.state, txs, { chainId: this.chainId, params: exec });
         break;
       } catch (e) {
         const index = isProtocolError(e) ? e.data.index : undefined;
         if (typeof index !== "number") throw e;
+        this.log("warn", "candidate-dropped-transaction", {
+          code: isProtocolError(e) ? e.data.cause : undefined,
+        });
         this.mempool.remove(transactionIdHex(txs[index]!));
         txs = txs.filter((_, i) => i !== index);
       }

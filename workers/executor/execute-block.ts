@@ -60,6 +60,18 @@ export async function executeTransactions(
     if (isProtocolError(e)) throw new ProtocolError("BLOCK_INVALID", e.message, { ...e.data, cause: e.code });
     throw e;
   }
+  return applyTransactions(state, txs, ctx);
+}
+
+/**
+ * Applies `txs` whose signatures were already verified (e.g. at mempool admission) on an
+ * overlay of `state`. Throws BLOCK_INVALID with the index and the transaction's own code.
+ */
+export function applyTransactions(
+  state: AccountState,
+  txs: readonly Transaction[],
+  ctx: Omit<ExecutionContext, "verifier">,
+): ExecutionResult {
   const overlay = new StateOverlay(state);
   let gasUsed = 0n;
   let fees = 0n;
