@@ -177,6 +177,18 @@ describe("genesis: invalid documents are refused with INVALID_GENESIS", () => {
     "maxIterations beyond the u8 iteration field": (g) => {
       g.params = { consensus: { maxIterations: 257 } };
     },
+    "emergency iteration beyond maxIterations": (g) => {
+      g.params = { consensus: { maxIterations: 10, emergencyIteration: 11 } };
+    },
+    "step timeout above its cap": (g) => {
+      g.params = { consensus: { stepTimeoutMs: 6_000, stepTimeoutMaxMs: 5_000 } };
+    },
+    "transfer gas above the block gas limit": (g) => {
+      g.params = { execution: { transferGas: "200", blockGasLimit: "100" } };
+    },
+    "maxBlockTransactions above the decoding limit": (g) => {
+      g.params = { execution: { maxBlockTransactions: 5_001 } };
+    },
   };
 
   for (const [name, change] of Object.entries(cases)) {
