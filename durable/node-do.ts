@@ -1,0 +1,315 @@
+/**
+ * NodeDO: one devnet node per Durable Object, named `node-<i>`. Thin wiring only: SQLite
+ * `ChainStore`, WebSocket mesh `Transport`, the DO alarm as the node's single timer, and RPC
+ * methods for the gateway that return plain JSON-able data. Consensus lives in
+ * workers/consensus; nothing here decides anything about blocks.
+ *
+ * - Setup runs in `blockConcurrencyWhile` and does storage work only: opening the node never
+ *   waits on a peer (two objects opening while dialing each other would deadlock).
+ * - Links: node i dials nodes 0..i-1 and wakes nodes i+1..N-1 (which then dial it), so each
+ *   pair has exactly one link and its dialer owns reconnection. Dials run from the alarm.
+ * - One alarm per object: min(node.nextWakeMs(), transport's next reconnect), re-armed after
+ *   every event.
+ * - Every entry point is guarded and logs {class, object, handler} on failure.
+ */
+
+import { DurableObject } from "cloudflare:workers";
+import { toHex } from "../protocol/bytes.js";
+import { isProtocolError } from "../protocol/errors.js";
+import { devProvisionerKey } from "../protocol/keys.js";
+import { ADDRESS_BYTES } from "../protocol/state.js";
+import { openNode } from "../workers/consensus/node.js";
+import type { NodeApi } from "../workers/consensus/node-api.js";
+import type { Logger, LogLevel } from "../workers/consensus/node-options.js";
+import { WebCryptoSignatureVerifier } from "../workers/verifier/ed25519-webcrypto.js";
+import { devnetConfig, devnetGenesis, nodeIndex, nodeName } from "./devnet-config.js";
+import type { Env } from "./env.js";
+import {
+  type AccountJson,
+  accountJson,
+  type BlockJson,
+  blockJson,
+  plainData,
+  type StatusJson,
+  type SubmitResult,
+  type TransactionJson,
+  transactionJson,
+} from "./node-views.js";
+import { SqlChainStore } from "./sql-chain-store.js";
+import { WsMeshTransport } from "./ws-mesh-transport.js";
+
+/** Native Ed25519 through WebCrypto (about 50 µs per verify in workerd), noble as fallback. */
+const txVerifier = new WebCryptoSignatureVerifier();
+
+/** Path of the peer-link upgrade on the object's fetch handler. */
+export const PEER_WS_PATH = "/peer/ws";
+const LOG_DEBUG = false;
+
+interface Running {
+  readonly name: string;
+  readonly node: NodeApi;
+  readonly transport: WsMeshTransport;
+}
+
+export class NodeDO extends DurableObject<Env> {
+  private running: Running | null = null;
+  /** Why the node is not running (bad name, bad config, a store from another chain). */
+  private failure: string | null = null;
+  /** The alarm time this instance last set; null when none is set by it. */
+  private alarmAtMs: number | null = null;
+  private readonly label: string;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.label = ctx.id.name ?? ctx.id.toString();
+    void ctx.blockConcurrencyWhile(async () => {
+      try {
+        await this.open();
+      } catch (e) {
+        // Stay up without a node: RPC answers "node unavailable" with the reason.
+        this.failure = String(e);
+        this.log("error", "handler-failed", { handler: "open", error: this.failure });
+      }
+    });
+  }
+
+  // ---- RPC for the gateway --------------------------------------------------------------
+
+  /** Cheap: constructing the object already started the node and its links. */
+  async ensureStarted(): Promise<{ name: string; running: boolean }> {
+    return this.guard("ensureStarted", async () => ({ name: this.label, running: this.running !== null }));
+  }
+
+  async status(): Promise<StatusJson> {
+    return this.guard("status", async () => {
+      const { name, node, transport } = this.require();
+      return {
+        ...node.status(),
+        name,
+        peerIds: transport.peers().sort(),
+        transport: { ...transport.stats },
+      };
+    });
+  }
+
+  async latestBlock(): Promise<BlockJson | null> {
+    return this.guard("latestBlock", async () => {
+      const { node } = this.require();
+      const view = node.blockByHeight(node.status().height);
+      return view === undefined ? null : blockJson(view);
+    });
+  }
+
+  async blockByHeight(height: number): Promise<BlockJson | null> {
+    return this.guard("blockByHeight", async () => {
+      const { node } = this.require();
+      if (!Number.isSafeInteger(height) || height < 0) return null;
+      const view = node.blockByHeight(height);
+      return view === undefined ? null : blockJson(view);
+    });
+  }
+
+  async account(addressHex: string): Promise<AccountJson> {
+    return this.guard("account", async () => {
+      const { node } = this.require();
+      if (!new RegExp(`^[0-9a-f]{${ADDRESS_BYTES * 2}}$`).test(addressHex)) {
+        throw new Error(`address must be ${ADDRESS_BYTES * 2} lowercase hex characters`);
+      }
+      const address = Uint8Array.from(addressHex.match(/../g)!, (b) => Number.parseInt(b, 16));
+      return accountJson(address, node.account(address));
+    });
+  }
+
+  async transaction(id: string): Promise<TransactionJson | null> {
+    return this.guard("transaction", async () => {
+      const view = this.require().node.transaction(id);
+      return view === undefined ? null : transactionJson(id, view);
+    });
+  }
+
+  /** Validation failures come back as data: RPC drops an error's `code`. */
+  async submitTransaction(bytes: Uint8Array): Promise<SubmitResult> {
+    return this.guard("submitTransaction", async () => {
+      const { node } = this.require();
+      try {
+        const { id } = await node.submitTransaction(bytes);
+        return { ok: true, id };
+      } catch (e) {
+        if (!isProtocolError(e)) throw e;
+        return { ok: false, code: e.code, message: e.message, data: plainData(e.data) };
+      } finally {
+        this.schedule();
+      }
+    });
+  }
+
+  // ---- runtime entry points -------------------------------------------------------------
+
+  override async fetch(request: Request): Promise<Response> {
+    return this.guard("fetch", async () => {
+      const url = new URL(request.url);
+      if (url.pathname !== PEER_WS_PATH) return new Response("not found", { status: 404 });
+      if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+        return new Response("expected a WebSocket upgrade", { status: 426 });
+      }
+      const { transport } = this.require();
+      return transport.acceptInbound();
+    });
+  }
+
+  override async alarm(): Promise<void> {
+    await this.guard("alarm", async () => {
+      this.alarmAtMs = null;
+      const running = this.running;
+      if (running === null) return;
+      const now = Date.now();
+      const wake = running.node.nextWakeMs();
+      try {
+        if (wake !== null && wake <= now) await running.node.onTimer();
+        await running.transport.runDue(now);
+      } finally {
+        this.schedule();
+      }
+    });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    await this.guard("webSocketMessage", async () => {
+      const running = this.running;
+      if (running === null) {
+        ws.close(1011, "node not running");
+        return;
+      }
+      try {
+        await running.transport.onFrame(ws, message);
+      } finally {
+        this.schedule();
+      }
+    });
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    await this.guard("webSocketClose", async () => {
+      this.running?.transport.onClosed(ws, code, reason);
+      this.schedule();
+    });
+  }
+
+  override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
+    await this.guard("webSocketError", async () => {
+      this.running?.transport.onClosed(ws, 1006, String(error));
+      this.schedule();
+    });
+  }
+
+  // ---- internals ------------------------------------------------------------------------
+
+  private async open(): Promise<void> {
+    const config = devnetConfig(this.env);
+    const name = this.ctx.id.name;
+    const index = name === undefined ? null : nodeIndex(name, config.nodes);
+    if (name === undefined || index === null) {
+      this.failure = `not a devnet node: ${this.label} (expected node-0..node-${config.nodes - 1})`;
+      this.log("info", "node-not-started", { reason: this.failure });
+      return;
+    }
+    const { genesis, hashHex } = devnetGenesis(config);
+    const store = new SqlChainStore(this.ctx.storage);
+    const peers = Array.from({ length: config.nodes }, (_, i) => nodeName(i));
+    const transport = new WsMeshTransport(
+      {
+        chainId: genesis.chainId,
+        genesisHash: hashHex,
+        nodeId: name,
+        dialPeers: peers.slice(0, index),
+        awaitPeers: peers.slice(index + 1),
+      },
+      {
+        dial: (peer) => this.dial(peer),
+        wake: async (peer) => {
+          await this.peerStub(peer).ensureStarted();
+        },
+        acceptWebSocket: (ws) => this.ctx.acceptWebSocket(ws),
+        getWebSockets: () => this.ctx.getWebSockets(),
+        now: () => Date.now(),
+        log: this.log,
+      },
+    );
+    const node = await openNode(
+      { genesis, provisionerKey: devProvisionerKey(config.seed, index) },
+      { clock: { now: () => Date.now() }, store, transport, txVerifier, log: this.log },
+    );
+    this.running = { name, node, transport };
+    transport.attach({
+      onPeerConnected: (peer) => node.onPeerConnected(peer),
+      onMessage: (peer, bytes) => node.onMessage(peer, bytes),
+      onScheduleChanged: () => this.schedule(),
+    });
+    this.failure = null;
+    this.schedule();
+    const s = node.status();
+    this.log("info", "node-started", {
+      height: s.height,
+      finalizedHeight: s.finalizedHeight,
+      genesis: hashHex,
+    });
+  }
+
+  private peerStub(peer: string): DurableObjectStub<NodeDO> {
+    return this.env.NODE.get(this.env.NODE.idFromName(peer));
+  }
+
+  private async dial(peer: string): Promise<WebSocket> {
+    const response = await this.peerStub(peer).fetch(
+      new Request(`https://peer${PEER_WS_PATH}`, { headers: { Upgrade: "websocket" } }),
+    );
+    const ws = response.webSocket;
+    if (ws === null) throw new Error(`peer ${peer} refused the upgrade: HTTP ${response.status}`);
+    return ws;
+  }
+
+  /** Re-arms the single alarm at the earliest of the node's wake-up and the next reconnect. */
+  private schedule(): void {
+    const running = this.running;
+    if (running === null) return;
+    const times = [running.node.nextWakeMs(), running.transport.nextDueMs()].filter(
+      (t): t is number => t !== null,
+    );
+    if (times.length === 0) return;
+    const at = Math.min(...times);
+    if (at === this.alarmAtMs) return;
+    this.alarmAtMs = at;
+    this.ctx.storage.setAlarm(at).catch((e: unknown) => {
+      this.alarmAtMs = null;
+      this.log("error", "set-alarm-failed", { error: String(e) });
+    });
+  }
+
+  private require(): Running {
+    if (this.running === null) throw new Error(`node unavailable: ${this.failure ?? "starting"}`);
+    return this.running;
+  }
+
+  private async guard<T>(handler: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      this.log("error", "handler-failed", {
+        handler,
+        error: String(e),
+        ...(isProtocolError(e) ? { code: e.code } : {}),
+      });
+      throw e;
+    }
+  }
+
+  private readonly log: Logger = (level: LogLevel, event: string, data?: Record<string, unknown>) => {
+    if (level === "debug" && !LOG_DEBUG) return;
+    const line = JSON.stringify({ level, class: "NodeDO", object: this.label, event, ...data }, (_k, v) =>
+      typeof v === "bigint" ? String(v) : v instanceof Uint8Array ? toHex(v) : v,
+    );
+    if (level === "error") console.error(line);
+    else if (level === "warn") console.warn(line);
+    else console.log(line);
+  };
+}

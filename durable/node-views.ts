@@ -1,0 +1,164 @@
+/**
+ * JSON views of node data, shared by the NodeDO's RPC methods and the gateway: Workers RPC and
+ * HTTP both carry plain data, so u64 amounts become decimal strings, bytes become hex and labels
+ * become words.
+ */
+
+import { VoteKind } from "../protocol/attestation.js";
+import { toHex } from "../protocol/bytes.js";
+import type { Account } from "../protocol/state.js";
+import { type Transaction, transactionIdHex } from "../protocol/transaction.js";
+import type { BlockView, NodeStatus, TransactionView } from "../workers/consensus/node-api.js";
+import { Label } from "../workers/consensus/ports.js";
+
+export type LabelName = "accepted" | "attested" | "confirmed" | "final";
+
+const LABEL_NAMES: Record<Label, LabelName> = {
+  [Label.Accepted]: "accepted",
+  [Label.Attested]: "attested",
+  [Label.Confirmed]: "confirmed",
+  [Label.Final]: "final",
+};
+
+export function labelName(label: Label): LabelName {
+  return LABEL_NAMES[label] ?? "accepted";
+}
+
+export interface StatusJson extends NodeStatus {
+  /** The Durable Object's name (`node-<i>`): the transport's peer id. */
+  readonly name: string;
+  readonly peerIds: string[];
+  readonly transport: Readonly<Record<string, number>>;
+}
+
+export interface BlockJson {
+  readonly height: number;
+  readonly hash: string;
+  readonly label: LabelName;
+  readonly header: {
+    readonly version: number;
+    readonly height: number;
+    readonly timestampMs: number;
+    readonly prevHash: string;
+    readonly seed: string;
+    readonly generator: string;
+    readonly txRoot: string;
+    readonly stateRoot: string;
+    readonly gasUsed: string;
+    readonly iteration: number;
+    readonly prevAttestation: {
+      readonly result: string;
+      readonly candidate: string;
+      readonly validationBitset: string;
+      readonly ratificationBitset: string;
+    } | null;
+    readonly signature: string;
+  };
+  readonly transactionCount: number;
+  readonly transactions: string[];
+}
+
+export interface TransactionJson {
+  readonly id: string;
+  readonly status: "pending" | "included";
+  readonly height?: number;
+  readonly label?: LabelName;
+  readonly tx: {
+    readonly chainId: string;
+    readonly from: string;
+    readonly to: string;
+    readonly amount: string;
+    readonly nonce: string;
+    readonly gasLimit: string;
+    readonly gasPrice: string;
+    readonly memo: string;
+  };
+}
+
+export interface AccountJson {
+  readonly address: string;
+  readonly balance: string;
+  readonly nonce: string;
+}
+
+export type SubmitResult =
+  | { readonly ok: true; readonly id: string }
+  | {
+      readonly ok: false;
+      readonly code: string;
+      readonly message: string;
+      readonly data: Record<string, unknown>;
+    };
+
+export function blockJson(view: BlockView): BlockJson {
+  const h = view.block.header;
+  const att = h.prevAttestation;
+  return {
+    height: h.height,
+    hash: toHex(view.hash),
+    label: labelName(view.label),
+    header: {
+      version: h.version,
+      height: h.height,
+      timestampMs: h.timestampMs,
+      prevHash: toHex(h.prevHash),
+      seed: toHex(h.seed),
+      generator: toHex(h.generator),
+      txRoot: toHex(h.txRoot),
+      stateRoot: toHex(h.stateRoot),
+      gasUsed: String(h.gasUsed),
+      iteration: h.iteration,
+      prevAttestation:
+        att === null
+          ? null
+          : {
+              result: VoteKind[att.result.kind] ?? String(att.result.kind),
+              candidate: toHex(att.result.hash),
+              validationBitset: `0x${att.validation.bitset.toString(16)}`,
+              ratificationBitset: `0x${att.ratification.bitset.toString(16)}`,
+            },
+      signature: toHex(h.signature),
+    },
+    transactionCount: view.block.transactions.length,
+    transactions: view.block.transactions.map(transactionIdHex),
+  };
+}
+
+function txBodyJson(tx: Transaction): TransactionJson["tx"] {
+  return {
+    chainId: tx.chainId,
+    from: toHex(tx.from),
+    to: toHex(tx.to),
+    amount: String(tx.amount),
+    nonce: String(tx.nonce),
+    gasLimit: String(tx.gasLimit),
+    gasPrice: String(tx.gasPrice),
+    memo: toHex(tx.memo),
+  };
+}
+
+export function transactionJson(id: string, view: TransactionView): TransactionJson {
+  return {
+    id,
+    status: view.status,
+    ...(view.height === undefined ? {} : { height: view.height }),
+    ...(view.label === undefined ? {} : { label: labelName(view.label) }),
+    tx: txBodyJson(view.tx),
+  };
+}
+
+export function accountJson(address: Uint8Array, account: Account): AccountJson {
+  return { address: toHex(address), balance: String(account.balance), nonce: String(account.nonce) };
+}
+
+/** Error data made safe for JSON and structured clone: bigints as strings, bytes as hex. */
+export function plainData(data: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (typeof v === "bigint") out[k] = String(v);
+    else if (v instanceof Uint8Array) out[k] = toHex(v);
+    else if (v === null || ["string", "number", "boolean"].includes(typeof v)) out[k] = v;
+    else if (v !== undefined) out[k] = String(v);
+  }
+  return out;
+}
