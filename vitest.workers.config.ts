@@ -18,5 +18,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,
+    // Nodes log every round at info level; keep warnings and errors only.
+    onConsoleLog: (log) => !log.includes('"level":"info"'),
   },
 });

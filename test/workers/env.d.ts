@@ -6,5 +6,8 @@ import type { Env as WorkerEnv } from "../../durable/env.js";
 declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {}
+    interface GlobalProps {
+      mainModule: typeof import("../../workers/gateway/index.js");
+    }
   }
 }

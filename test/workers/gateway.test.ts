@@ -1,0 +1,333 @@
+// Gateway routes: every error code against a fake node directory (app.request), then the real
+// worker (exports.default.fetch) in front of two NodeDOs.
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { Env } from "../../durable/env.js";
+import type { BlockJson, StatusJson, SubmitResult } from "../../durable/node-views.js";
+import { toHex } from "../../protocol/bytes.js";
+import { devAccountKey } from "../../protocol/keys.js";
+import { LIMITS } from "../../protocol/params.js";
+import { encodeTransaction, signTransfer } from "../../protocol/transaction.js";
+import { createGateway } from "../../workers/gateway/app.js";
+import type { NodeClient, NodeDirectory } from "../../workers/gateway/node-client.js";
+
+const HASH = "ab".repeat(32);
+
+function fakeBlock(height: number): BlockJson {
+  return {
+    height,
+    hash: HASH,
+    label: "final",
+    header: {
+      version: 1,
+      height,
+      timestampMs: 0,
+      prevHash: HASH,
+      seed: "00",
+      generator: "00",
+      txRoot: HASH,
+      stateRoot: HASH,
+      gasUsed: "0",
+      iteration: 0,
+      prevAttestation: null,
+      signature: "00",
+    },
+    transactionCount: 0,
+    transactions: [],
+  };
+}
+
+function fakeDirectory(submit: (bytes: Uint8Array) => SubmitResult, calls: string[] = []): NodeDirectory {
+  const node = (index: number): NodeClient => ({
+    status: async () => ({ name: `node-${index}`, height: 3 }) as unknown as StatusJson,
+    latestBlock: async () => fakeBlock(3),
+    blockByHeight: async (h) => (h <= 3 ? fakeBlock(h) : null),
+    account: async (a) => ({ address: a, balance: "5", nonce: "1" }),
+    transaction: async (id) => (id === HASH ? { id, status: "pending", tx: {} as never } : null),
+    submitTransaction: async (bytes) => {
+      calls.push(`submit:${index}:${bytes.length}`);
+      return submit(bytes);
+    },
+    ensureStarted: async () => {
+      calls.push(`start:${index}`);
+    },
+  });
+  return { size: 3, node };
+}
+
+const TEST_ENV = { DEVNET_AUTOSTART: "false" } as unknown as Env;
+
+function fakeApp(
+  submit: (bytes: Uint8Array) => SubmitResult = () => ({ ok: true, id: HASH }),
+  calls?: string[],
+) {
+  const app = createGateway(() => fakeDirectory(submit, calls));
+  return async (path: string, init?: RequestInit, e: Env = TEST_ENV) => {
+    const r = await app.request(path, init, e);
+    return { status: r.status, body: (await r.json()) as any };
+  };
+}
+
+const octet = (bytes: Uint8Array): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/octet-stream" },
+  body: bytes,
+});
+const jsonBody = (value: unknown): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(value),
+});
+
+describe("gateway routes (fake nodes)", () => {
+  it("serves status, blocks and accounts of the chosen node", async () => {
+    const get = fakeApp();
+    expect((await get("/v1/node/status")).body.name).toBe("node-0");
+    expect((await get("/v1/node/status?node=2")).body.name).toBe("node-2");
+    expect((await get("/v1/node/status", { headers: { "x-dusk-node": "1" } })).body.name).toBe("node-1");
+    expect((await get("/v1/blocks/latest")).body.height).toBe(3);
+    expect((await get("/v1/blocks/2")).body).toMatchObject({ height: 2, label: "final" });
+    const account = await get(`/v1/accounts/${"AB".repeat(32)}`);
+    expect(account).toEqual({ status: 200, body: { address: "ab".repeat(32), balance: "5", nonce: "1" } });
+    expect((await get(`/v1/transactions/${HASH}`)).body.status).toBe("pending");
+  });
+
+  it("answers every client error with its JSON code", async () => {
+    const get = fakeApp();
+    const cases: Array<[string, RequestInit | undefined, number, string]> = [
+      ["/v1/blocks/99", undefined, 404, "BLOCK_NOT_FOUND"],
+      ["/v1/blocks/1.5", undefined, 400, "INVALID_HEIGHT"],
+      ["/v1/blocks/-1", undefined, 400, "INVALID_HEIGHT"],
+      ["/v1/blocks/01", undefined, 400, "INVALID_HEIGHT"],
+      ["/v1/blocks/99999999999999999999", undefined, 400, "INVALID_HEIGHT"],
+      ["/v1/accounts/abc", undefined, 400, "INVALID_ADDRESS"],
+      [`/v1/accounts/${"zz".repeat(32)}`, undefined, 400, "INVALID_ADDRESS"],
+      ["/v1/transactions/xyz", undefined, 400, "INVALID_TRANSACTION_ID"],
+      [`/v1/transactions/${"cd".repeat(32)}`, undefined, 404, "TRANSACTION_NOT_FOUND"],
+      ["/v1/node/status?node=3", undefined, 400, "INVALID_NODE"],
+      ["/v1/node/status?node=x", undefined, 400, "INVALID_NODE"],
+      ["/v1/nope", undefined, 404, "NOT_FOUND"],
+      ["/", undefined, 404, "NOT_FOUND"],
+      [
+        "/v1/transactions",
+        { method: "POST", headers: { "content-type": "text/plain" }, body: "00" },
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+      ],
+      [
+        "/v1/transactions",
+        { method: "POST", headers: { "content-type": "application/json" }, body: "{" },
+        400,
+        "INVALID_BODY",
+      ],
+      ["/v1/transactions", jsonBody({ nottx: "00" }), 400, "INVALID_BODY"],
+      ["/v1/transactions", jsonBody({ tx: "abc" }), 400, "TX_MALFORMED"],
+      ["/v1/transactions", jsonBody({ tx: "zz" }), 400, "TX_MALFORMED"],
+      ["/v1/transactions", octet(new Uint8Array(LIMITS.transactionBytes * 2 + 65)), 413, "PAYLOAD_TOO_LARGE"],
+      [
+        "/v1/transactions",
+        jsonBody({ tx: "00".repeat(LIMITS.transactionBytes + 30) }),
+        413,
+        "PAYLOAD_TOO_LARGE",
+      ],
+    ];
+    for (const [path, init, status, code] of cases) {
+      const r = await get(path, init);
+      expect({ path, status: r.status, code: r.body.error?.code }).toEqual({ path, status, code });
+      expect(typeof r.body.error.message).toBe("string");
+      expect(typeof r.body.error.data).toBe("object");
+    }
+  });
+
+  it("refuses an oversized streamed body without a content-length", async () => {
+    const get = fakeApp();
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 10; i++) controller.enqueue(new Uint8Array(1_000));
+        controller.close();
+      },
+    });
+    const r = await get("/v1/transactions", {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    expect(r.status).toBe(413);
+    expect(r.body.error.code).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("accepts raw bytes and JSON hex, and maps the node's protocol codes to statuses", async () => {
+    const calls: string[] = [];
+    let next: SubmitResult = { ok: true, id: HASH };
+    const post = fakeApp(() => next, calls);
+    expect(await post("/v1/transactions", octet(new Uint8Array([1, 2, 3])))).toEqual({
+      status: 202,
+      body: { id: HASH },
+    });
+    expect(await post("/v1/transactions?node=1", jsonBody({ tx: "0x0a0b" }))).toEqual({
+      status: 202,
+      body: { id: HASH },
+    });
+    expect(calls).toEqual(["submit:0:3", "submit:1:2"]);
+    const codes: Array<[string, number]> = [
+      ["TX_MALFORMED", 400],
+      ["TX_BAD_SIGNATURE", 400],
+      ["TX_BAD_NONCE", 400],
+      ["TX_FEE_TOO_LOW", 400],
+      ["TX_OVERSIZED", 400],
+      ["TX_WRONG_CHAIN", 400],
+      ["TX_INSUFFICIENT_BALANCE", 400],
+      ["MEMPOOL_FULL", 503],
+      ["MEMPOOL_SENDER_FULL", 429],
+    ];
+    for (const [code, status] of codes) {
+      next = { ok: false, code, message: `m ${code}`, data: { field: "x" } };
+      const r = await post("/v1/transactions", octet(new Uint8Array([1])));
+      expect({ code, status: r.status, body: r.body }).toEqual({
+        code,
+        status,
+        body: { error: { code, message: `m ${code}`, data: { field: "x" } } },
+      });
+    }
+  });
+
+  it("wakes every node once per isolate unless autostart is off", async () => {
+    const calls: string[] = [];
+    const get = fakeApp(undefined, calls);
+    await get("/v1/node/status", undefined, {} as Env);
+    await new Promise((r) => setTimeout(r, 10));
+    await get("/v1/node/status", undefined, {} as Env);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls.sort()).toEqual(["start:0", "start:1", "start:2"]);
+    const quiet: string[] = [];
+    await fakeApp(undefined, quiet)("/v1/node/status");
+    expect(quiet).toEqual([]);
+  });
+
+  it("answers 500 INTERNAL when a node call fails", async () => {
+    const app = createGateway(() => ({
+      size: 1,
+      node: () =>
+        ({
+          status: async () => Promise.reject(new Error("node unavailable: boom")),
+        }) as unknown as NodeClient,
+    }));
+    const r = await app.request("/v1/node/status", undefined, TEST_ENV);
+    expect(r.status).toBe(500);
+    expect(((await r.json()) as any).error).toMatchObject({
+      code: "INTERNAL",
+      message: "node unavailable: boom",
+    });
+  });
+});
+
+describe("the worker in front of real NodeDOs", () => {
+  const call = async (path: string, init?: RequestInit) => {
+    const r = await exports.default.fetch(new Request(`https://gateway${path}`, init));
+    return { status: r.status, body: (await r.json()) as any };
+  };
+
+  async function waitFor<T>(
+    what: string,
+    probe: () => Promise<T | undefined>,
+    timeoutMs = 40_000,
+  ): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const v = await probe();
+      if (v !== undefined) return v;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  it("serves status, genesis, accounts and the error codes of a real node", async () => {
+    // Autostart is off in tests: wake node-1 directly so the two nodes link.
+    await env.NODE.get(env.NODE.idFromName("node-1")).ensureStarted();
+    const status = await call("/v1/node/status");
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({ chainId: "dusk-edge-workers-test", name: "node-0" });
+    for (const key of ["height", "finalizedHeight", "round", "iteration", "mempoolSize", "peers"]) {
+      expect(typeof status.body[key], key).toBe("number");
+    }
+    expect(status.body.genesisHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(status.body.nodeId).toMatch(/^[0-9a-f]{96}$/);
+    const genesis = await call("/v1/blocks/0");
+    expect(genesis.body).toMatchObject({ height: 0, label: "final", transactionCount: 0, transactions: [] });
+    expect(genesis.body.hash).toBe(status.body.genesisHash);
+    expect((await call("/v1/blocks/999999")).body.error.code).toBe("BLOCK_NOT_FOUND");
+    const alice = devAccountKey(env.DEVNET_SEED!, 0);
+    const account = await call(`/v1/accounts/${toHex(alice.publicKey)}`);
+    expect(account.status).toBe(200);
+    expect(BigInt(account.body.balance)).toBeGreaterThan(0n);
+    const nobody = await call(`/v1/accounts/${"00".repeat(32)}`);
+    expect(nobody.body).toMatchObject({ balance: "0", nonce: "0" });
+    const malformed = await call("/v1/transactions", octet(new Uint8Array([1, 2, 3])));
+    expect([malformed.status, malformed.body.error.code]).toEqual([400, "TX_MALFORMED"]);
+    const oversized = await call("/v1/transactions", octet(new Uint8Array(LIMITS.transactionBytes + 1)));
+    expect([oversized.status, oversized.body.error.code]).toEqual([400, "TX_OVERSIZED"]);
+  });
+
+  it("takes a signed transfer to a final block; bad ones get their protocol code", async () => {
+    const seed = env.DEVNET_SEED!;
+    const alice = devAccountKey(seed, 2);
+    const bob = devAccountKey(seed, 3);
+    const chainId = (await call("/v1/node/status")).body.chainId as string;
+    const body = {
+      chainId,
+      from: alice.publicKey,
+      to: bob.publicKey,
+      amount: 1_000n,
+      nonce: 1n,
+      gasLimit: 21_000n,
+      gasPrice: 1n,
+      memo: new Uint8Array(0),
+    };
+    const submit = (tx: Uint8Array, node = 0) =>
+      call(`/v1/transactions?node=${node}`, jsonBody({ tx: toHex(tx) }));
+    const good = encodeTransaction(signTransfer(alice.secretKey, body));
+    const badSig = good.slice();
+    badSig[badSig.length - 1]! ^= 1;
+    const expectCode = async (tx: Uint8Array, code: string) => {
+      const r = await submit(tx);
+      expect([r.status, r.body.error?.code], JSON.stringify(r.body)).toEqual([400, code]);
+    };
+    await expectCode(badSig, "TX_BAD_SIGNATURE");
+    await expectCode(
+      encodeTransaction(signTransfer(alice.secretKey, { ...body, chainId: "other" })),
+      "TX_WRONG_CHAIN",
+    );
+    await expectCode(
+      encodeTransaction(signTransfer(alice.secretKey, { ...body, gasPrice: 0n })),
+      "TX_FEE_TOO_LOW",
+    );
+    await expectCode(
+      encodeTransaction(signTransfer(alice.secretKey, { ...body, nonce: 0n })),
+      "TX_BAD_NONCE",
+    );
+    await expectCode(
+      encodeTransaction(signTransfer(alice.secretKey, { ...body, amount: 1n << 63n })),
+      "TX_INSUFFICIENT_BALANCE",
+    );
+    const accepted = await submit(good, 1);
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
+    const id = accepted.body.id as string;
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    const final = await waitFor("the transfer in a final block", async () => {
+      const r = await call(`/v1/transactions/${id}`);
+      return r.status === 200 && r.body.label === "final" ? r.body : undefined;
+    });
+    expect(final).toMatchObject({ id, status: "included", tx: { amount: "1000", nonce: "1" } });
+    const block = await call(`/v1/blocks/${final.height}`);
+    expect(block.body.transactions).toContain(id);
+    expect(block.body.transactionCount).toBe(block.body.transactions.length);
+    const latest = await call("/v1/blocks/latest");
+    expect(latest.body.height).toBeGreaterThanOrEqual(final.height);
+    const bobAccount = await call(`/v1/accounts/${toHex(bob.publicKey)}?node=1`);
+    const before = BigInt(
+      (await call(`/v1/accounts/${toHex(devAccountKey(seed, 4).publicKey)}`)).body.balance,
+    );
+    expect(BigInt(bobAccount.body.balance)).toBe(before + 1_000n);
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * The worker: the gateway's fetch handler in front of this deployment's NodeDOs, and the NodeDO
+ * class itself (wrangler.jsonc binds NODE to it).
+ */
+
+import type { Env } from "../../durable/env.js";
+import { createGateway } from "./app.js";
+import { durableDirectory } from "./node-client.js";
+
+export { NodeDO } from "../../durable/node-do.js";
+
+const app = createGateway(durableDirectory);
+
+export default {
+  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,63 @@
+/**
+ * How the gateway reaches nodes: a `NodeDirectory` of `NodeClient`s. In production each client
+ * is a NodeDO stub (Workers RPC); tests pass a fake directory. Every call has a deadline, so a
+ * busy node answers 504 instead of holding the request: the gateway never waits on consensus.
+ */
+
+import { devnetConfig, nodeName } from "../../durable/devnet-config.js";
+import type { Env } from "../../durable/env.js";
+import type {
+  AccountJson,
+  BlockJson,
+  StatusJson,
+  SubmitResult,
+  TransactionJson,
+} from "../../durable/node-views.js";
+import { ApiError } from "./errors.js";
+
+export interface NodeClient {
+  status(): Promise<StatusJson>;
+  latestBlock(): Promise<BlockJson | null>;
+  blockByHeight(height: number): Promise<BlockJson | null>;
+  account(addressHex: string): Promise<AccountJson>;
+  transaction(id: string): Promise<TransactionJson | null>;
+  submitTransaction(bytes: Uint8Array): Promise<SubmitResult>;
+  ensureStarted(): Promise<unknown>;
+}
+
+export interface NodeDirectory {
+  /** Number of nodes; valid indexes are 0..size-1. */
+  readonly size: number;
+  node(index: number): NodeClient;
+}
+
+/** A node call that takes longer than this answers 504 NODE_TIMEOUT. */
+export const NODE_CALL_TIMEOUT_MS = 10_000;
+
+export async function withDeadline<T>(
+  what: string,
+  call: Promise<T>,
+  timeoutMs = NODE_CALL_TIMEOUT_MS,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ApiError(504, "NODE_TIMEOUT", `${what} took longer than ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([call, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The NodeDOs of this deployment, by index (`node-<i>`). */
+export function durableDirectory(env: Env): NodeDirectory {
+  const { nodes } = devnetConfig(env);
+  return {
+    size: nodes,
+    node: (index) => env.NODE.get(env.NODE.idFromName(nodeName(index))) as unknown as NodeClient,
+  };
+}

@@ -1,0 +1,12 @@
+/** GET /v1/node/status: the chosen node's chain, consensus and peer summary. */
+
+import { Hono } from "hono";
+import type { GatewayEnv } from "../app.js";
+import { withDeadline } from "../node-client.js";
+
+export const statusRoutes = new Hono<GatewayEnv>();
+
+statusRoutes.get("/status", async (c) => {
+  const status = await withDeadline("status", c.get("node").status());
+  return c.json(status);
+});
