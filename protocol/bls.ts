@@ -162,3 +162,225 @@ function hexKey(bytes: Uint8Array): string {
   for (const b of bytes) s += b.toString(16).padStart(2, "0");
   return s;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Same-message votes, fast path.
+//
+// A committee step brings up to 64 signatures on one message. Decoding each with noble costs
+// about 2.2 ms in Node 22 (an Fp2 square root, 0.6 ms, plus a G2 subgroup check, 1.6 ms), so 64 of
+// them cost more than four single verifications (about 27 ms each). Here each signature is only decompressed (which proves it
+// is on the curve) with a square root that takes two Fp exponentiations instead of four, the points
+// are summed, and the subgroup check runs once, on the sum. The pairing then runs on precomputed
+// Miller-loop lines without noble's redundant re-validation of inputs whose validity is known:
+// summed keys (each already checked by `decodePublicKey`) and the hash-to-curve output (in G2 by
+// construction: RFC 9380 `hash_to_curve` ends with `clear_cofactor`).
+//
+// Why one subgroup check on the sum is sound: the check e(Σpk, H(m)) = e(g1, Σσ) with Σσ in G2 is
+// exactly the standard aggregate verification of Σσ. What it does NOT prove (true of any
+// aggregate check, with or without per-signature subgroup checks) is that each σ_i is valid on its
+// own: σ_1 + T and σ_2 − T pass for any curve point T, including a torsion point that makes both
+// fail `blsVerify`. So after `true`, use the aggregate (as the attestation does) and never store,
+// forward or cite one of these individual signatures (for example as equivocation evidence)
+// without verifying it alone.
+// ---------------------------------------------------------------------------------------------
+
+const { Fp, Fp2, Fp12 } = bls12_381.fields;
+const G1 = bls12_381.G1.Point;
+const G2 = bls12_381.G2.Point;
+type Fp2Element = ReturnType<typeof Fp2.create>;
+
+/** b' = 4(1 + u) of the twist E': y² = x³ + b' that carries G2. */
+const G2_B = G2.CURVE().b;
+/** p ≡ 3 (mod 4): a residue a has the root a^((p+1)/4) and the inverse root a^((p-3)/4). */
+const FP_SQRT_EXPONENT = (Fp.ORDER + 1n) / 4n;
+const FP_INV_SQRT_EXPONENT = (Fp.ORDER - 3n) / 4n;
+const FP_HALF = (Fp.ORDER - 1n) / 2n;
+const FP_INV_TWO = Fp.inv(2n);
+const G1_GENERATOR = G1.BASE.toAffine();
+
+/**
+ * Fixed exponents run as a sliding window of odd powers on plain bigints: about 15% faster than
+ * the generic `Fp.pow`, and two of them run per decoded signature.
+ */
+const WINDOW_BITS = 4;
+const SQRT_PLAN = slidingWindowPlan(FP_SQRT_EXPONENT);
+const INV_SQRT_PLAN = slidingWindowPlan(FP_INV_SQRT_EXPONENT);
+
+type PowPlan = ReadonlyArray<readonly [squarings: number, oddDigit: number]>;
+
+/** Left-to-right sliding window steps; the first step's digit is non-zero. */
+function slidingWindowPlan(exponent: bigint): PowPlan {
+  const bits = exponent.toString(2);
+  const plan: Array<readonly [number, number]> = [];
+  let i = 0;
+  let zeros = 0;
+  while (i < bits.length) {
+    if (bits[i] === "0") {
+      zeros++;
+      i++;
+      continue;
+    }
+    let j = Math.min(i + WINDOW_BITS, bits.length);
+    while (bits[j - 1] === "0") j--;
+    plan.push([zeros + (j - i), Number.parseInt(bits.slice(i, j), 2)]);
+    zeros = 0;
+    i = j;
+  }
+  if (zeros > 0) plan.push([zeros, 0]);
+  return plan;
+}
+
+/** a^exponent mod p for canonical a (0 <= a < p). */
+function fpPow(a: bigint, plan: PowPlan): bigint {
+  const p = Fp.ORDER;
+  const a2 = (a * a) % p;
+  const odd: bigint[] = [0n, a];
+  for (let d = 3; d < 1 << WINDOW_BITS; d += 2) odd[d] = (odd[d - 2]! * a2) % p;
+  let r = odd[plan[0]![1]]!; // squarings before the first digit act on 1
+  for (let k = 1; k < plan.length; k++) {
+    const [squarings, digit] = plan[k]!;
+    for (let s = 0; s < squarings; s++) r = (r * r) % p;
+    if (digit !== 0) r = (r * odd[digit]!) % p;
+  }
+  return r;
+}
+
+function fpSqrt(a: bigint): bigint | undefined {
+  const r = fpPow(a, SQRT_PLAN);
+  return Fp.eql(Fp.sqr(r), a) ? r : undefined;
+}
+
+/**
+ * Square root in Fp2 = Fp[u]/(u² + 1) with two Fp exponentiations and no inversion (noble's
+ * `Fp2.sqrt` takes four exponentiations and two inversions). For a = c0 + c1·u with root
+ * x0 + x1·u: t = ±√(c0² + c1²) = ±(x0² + x1²), and d = (c0 + t)/2 is x0² or −x1². With
+ * z = d^((p−3)/4), d·z² is d's Legendre symbol: if 1, x0 = d·z and x1 = c1/(2·x0) = c1·z/2;
+ * if −1, then (d·z)² = −d, so x1 = d·z and x0 = c1/(2·x1) = −c1·z/2.
+ */
+function fp2Sqrt(a: Fp2Element): Fp2Element | undefined {
+  const { c0, c1 } = a;
+  if (Fp.is0(c1)) {
+    const r = fpSqrt(c0);
+    if (r !== undefined) return Fp2.create({ c0: r, c1: Fp.ZERO });
+    const s = fpSqrt(Fp.neg(c0)); // (s·u)² = −s²
+    return s === undefined ? undefined : Fp2.create({ c0: Fp.ZERO, c1: s });
+  }
+  const t = fpSqrt(Fp.add(Fp.sqr(c0), Fp.sqr(c1)));
+  if (t === undefined) return undefined; // the norm is not a square, so neither is a
+  const d = Fp.mul(Fp.add(c0, t), FP_INV_TWO); // d·(c0 − t)/2 = −c1²/4 ≠ 0, so d ≠ 0
+  const z = fpPow(d, INV_SQRT_PLAN);
+  const dz = Fp.mul(d, z);
+  const half = Fp.mul(Fp.mul(c1, z), FP_INV_TWO);
+  const root = Fp.eql(Fp.mul(dz, z), Fp.ONE)
+    ? Fp2.create({ c0: dz, c1: half })
+    : Fp2.create({ c0: Fp.neg(half), c1: dz });
+  return Fp2.eql(Fp2.sqr(root), a) ? root : undefined;
+}
+
+/** The ZCash/IETF "sign" of y used by compressed encodings: the larger half, c1 first. */
+function fp2SortBit(y: Fp2Element): boolean {
+  return Fp.is0(y.c1) ? y.c0 > FP_HALF : y.c1 > FP_HALF;
+}
+
+function bigintFromBytesBE(bytes: Uint8Array): bigint {
+  let n = 0n;
+  for (const b of bytes) n = (n << 8n) | BigInt(b);
+  return n;
+}
+
+/**
+ * Decodes a compressed 96-byte G2 signature onto the curve WITHOUT the subgroup check, with the
+ * same encoding rules as noble (compression flag set, field elements below p, sign flag matching).
+ * The point at infinity is refused: `blsVerify` never accepts it as a signature either.
+ * Returns undefined on any malformed or off-curve input.
+ */
+function decodeSignatureOnCurve(bytes: Uint8Array): G2Point | undefined {
+  if (!(bytes instanceof Uint8Array) || bytes.length !== BLS_SIGNATURE_BYTES) return undefined;
+  const flags = bytes[0]!;
+  if ((flags & 0x80) === 0 || (flags & 0x40) !== 0) return undefined; // not compressed / infinity
+  const high = bytes.slice(0, 48);
+  high[0] = flags & 0x1f;
+  const x = { c0: bigintFromBytesBE(bytes.subarray(48, 96)), c1: bigintFromBytesBE(high) };
+  if (x.c0 >= Fp.ORDER || x.c1 >= Fp.ORDER) return undefined; // non-canonical encoding
+  const y = fp2Sqrt(Fp2.add(Fp2.mul(Fp2.sqr(x), x), G2_B));
+  if (y === undefined) return undefined; // x³ + b' has no root: x is not on the curve
+  try {
+    return G2.fromAffine({ x, y: fp2SortBit(y) === ((flags & 0x20) !== 0) ? y : Fp2.neg(y) });
+  } catch {
+    return undefined; // y = 0: a 2-torsion point, which noble's Point refuses to hold
+  }
+}
+
+/** Sum of on-curve signature points, or undefined if one is malformed. */
+function sumSignaturesOnCurve(signatures: readonly Uint8Array[]): G2Point | undefined {
+  let sum = G2.ZERO;
+  for (const bytes of signatures) {
+    const point = decodeSignatureOnCurve(bytes);
+    if (point === undefined) return undefined;
+    sum = sum.add(point);
+  }
+  return sum;
+}
+
+/** e(−keySum, H(m)) · e(g1, sigSum) = 1, with the single G2 subgroup check on `sigSum`. */
+function aggregatePairingCheck(keySum: G1Point, message: Uint8Array, sigSum: G2Point): boolean {
+  // Zero sums are refused: keys pk and −pk (both provable by whoever knows sk) sum to zero, and
+  // e(0, H(m)) = e(g1, 0) would then accept a zero signature sum for any message.
+  if (keySum.is0() || sigSum.is0()) return false;
+  sigSum.assertValidity(); // on the curve and in G2: the one subgroup check of the batch
+  const key = keySum.negate().toAffine();
+  const { calcPairingPrecomputes } = bls12_381.utils;
+  const f = bls12_381.millerLoopBatch([
+    [calcPairingPrecomputes(bls.hash(message, DST_SIGN)), key.x, key.y],
+    [calcPairingPrecomputes(sigSum), G1_GENERATOR.x, G1_GENERATOR.y],
+  ]);
+  return Fp12.eql(Fp12.finalExponentiate(f), Fp12.ONE);
+}
+
+/**
+ * Verifies one committee step's votes: `signatures[i]` by `keys[i]` (decoded, PoP-checked), all on
+ * the same `message`, with one subgroup check and one pairing check for the whole set. `true`
+ * means the aggregate of the signatures is valid (see the section comment above for what that
+ * does not imply about each signature). Never throws: malformed input gives `false`.
+ */
+export function verifySameMessageVotes(
+  keys: readonly G1Point[],
+  message: Uint8Array,
+  signatures: readonly Uint8Array[],
+): boolean {
+  try {
+    if (keys.length === 0 || keys.length !== signatures.length) return false;
+    let keySum = G1.ZERO;
+    for (const key of keys) {
+      if (!(key instanceof G1)) return false;
+      keySum = keySum.add(key);
+    }
+    const sigSum = sumSignaturesOnCurve(signatures);
+    return sigSum !== undefined && aggregatePairingCheck(keySum, message, sigSum);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Sum of compressed signatures with one subgroup check on the sum instead of one per signature
+ * (in Node 22 about 0.4 ms per signature instead of 2.2 ms). The result is a valid G2 point; like any
+ * aggregate it says nothing about the validity of each part. Refuses the point at infinity as a
+ * part, unlike `aggregateSignatures`.
+ */
+export function aggregateSignaturesFast(signatures: readonly Uint8Array[]): Uint8Array {
+  if (signatures.length === 0) throw new ProtocolError("INVALID_SIGNATURE", "nothing to aggregate", {});
+  const sum = sumSignaturesOnCurve(signatures);
+  if (sum === undefined) {
+    throw new ProtocolError("INVALID_SIGNATURE", "a BLS signature is malformed or not on the curve", {});
+  }
+  if (sum.is0()) throw new ProtocolError("INVALID_SIGNATURE", "the BLS signatures sum to zero", {});
+  try {
+    sum.assertValidity();
+  } catch (e) {
+    throw new ProtocolError("INVALID_SIGNATURE", "the sum of the BLS signatures is not in G2", {
+      reason: String(e),
+    });
+  }
+  return sum.toBytes(true);
+}
