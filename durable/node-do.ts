@@ -14,7 +14,7 @@
  */
 
 import { DurableObject } from "cloudflare:workers";
-import { toHex } from "../protocol/bytes.js";
+import { fromHex, toHex } from "../protocol/bytes.js";
 import { isProtocolError } from "../protocol/errors.js";
 import { devProvisionerKey } from "../protocol/keys.js";
 import { ADDRESS_BYTES } from "../protocol/state.js";
@@ -112,10 +112,7 @@ export class NodeDO extends DurableObject<Env> {
   async account(addressHex: string): Promise<AccountJson> {
     return this.guard("account", async () => {
       const { node } = this.require();
-      if (!new RegExp(`^[0-9a-f]{${ADDRESS_BYTES * 2}}$`).test(addressHex)) {
-        throw new Error(`address must be ${ADDRESS_BYTES * 2} lowercase hex characters`);
-      }
-      const address = Uint8Array.from(addressHex.match(/../g)!, (b) => Number.parseInt(b, 16));
+      const address = fromHex(addressHex, ADDRESS_BYTES, "address");
       return accountJson(address, node.account(address));
     });
   }
@@ -152,8 +149,9 @@ export class NodeDO extends DurableObject<Env> {
       if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
         return new Response("expected a WebSocket upgrade", { status: 426 });
       }
-      const { transport } = this.require();
-      return transport.acceptInbound();
+      // A node that failed to open refuses links; the dialer retries with backoff.
+      if (this.running === null) return new Response(`node unavailable: ${this.failure}`, { status: 503 });
+      return this.running.transport.acceptInbound();
     });
   }
 
