@@ -12,6 +12,8 @@ import { createGateway } from "../../workers/gateway/app.js";
 import type { NodeClient, NodeDirectory } from "../../workers/gateway/node-client.js";
 
 const HASH = "ab".repeat(32);
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field below
+type Body = any;
 
 function fakeBlock(height: number): BlockJson {
   return {
@@ -64,7 +66,7 @@ function fakeApp(
   const app = createGateway(() => fakeDirectory(submit, calls));
   return async (path: string, init?: RequestInit, e: Env = TEST_ENV) => {
     const r = await app.request(path, init, e);
-    return { status: r.status, body: (await r.json()) as any };
+    return { status: r.status, body: (await r.json()) as Body };
   };
 }
 
@@ -215,7 +217,7 @@ describe("gateway routes (fake nodes)", () => {
     }));
     const r = await app.request("/v1/node/status", undefined, TEST_ENV);
     expect(r.status).toBe(500);
-    expect(((await r.json()) as any).error).toMatchObject({
+    expect(((await r.json()) as Body).error).toMatchObject({
       code: "INTERNAL",
       message: "node unavailable: boom",
     });
@@ -225,7 +227,7 @@ describe("gateway routes (fake nodes)", () => {
 describe("the worker in front of real NodeDOs", () => {
   const call = async (path: string, init?: RequestInit) => {
     const r = await exports.default.fetch(new Request(`https://gateway${path}`, init));
-    return { status: r.status, body: (await r.json()) as any };
+    return { status: r.status, body: (await r.json()) as Body };
   };
 
   async function waitFor<T>(
