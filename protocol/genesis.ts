@@ -110,12 +110,14 @@ function mergeParams(json: GenesisJson["params"]): ProtocolParams {
   }
   const c = params.consensus;
   const e = params.execution;
-  if (c.emergencyIteration > c.maxIterations) fail("consensus.emergencyIteration must not exceed maxIterations", {});
+  if (c.emergencyIteration > c.maxIterations)
+    fail("consensus.emergencyIteration must not exceed maxIterations", {});
   if (c.stepTimeoutMs < 1 || c.stepTimeoutMs > c.stepTimeoutMaxMs) {
     fail("consensus.stepTimeoutMs must be in 1..stepTimeoutMaxMs", {});
   }
   if (c.creditStakeUnit < 1n) fail("consensus.creditStakeUnit must be at least 1", {});
-  if (e.transferGas < 1n || e.transferGas > e.blockGasLimit) fail("execution.transferGas must be in 1..blockGasLimit", {});
+  if (e.transferGas < 1n || e.transferGas > e.blockGasLimit)
+    fail("execution.transferGas must be in 1..blockGasLimit", {});
   if (e.maxBlockTransactions < 1 || e.maxBlockTransactions > LIMITS.blockTransactions) {
     // Blocks are decoded against LIMITS.blockTransactions before any parameter is known.
     fail(`execution.maxBlockTransactions must be in 1..${LIMITS.blockTransactions}`, {});

@@ -28,7 +28,16 @@ for (const layer of chosen) {
   const started = Date.now();
   const r = spawnSync(
     "npx",
-    ["vitest", "run", "--config", layer.config, "--passWithNoTests", "--reporter=default", "--reporter=json", `--outputFile=${out}`],
+    [
+      "vitest",
+      "run",
+      "--config",
+      layer.config,
+      "--passWithNoTests",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile=${out}`,
+    ],
     { stdio: "inherit" },
   );
   let counted = false;

@@ -28,7 +28,9 @@ export interface Devnet {
   stop(): Promise<void>;
 }
 
-export async function startDevnet(options: { nodes?: number; readyTimeoutMs?: number } = {}): Promise<Devnet> {
+export async function startDevnet(
+  options: { nodes?: number; readyTimeoutMs?: number } = {},
+): Promise<Devnet> {
   const port = await freePort();
   const inspector = await freePort();
   const stateDir = mkdtempSync(join(tmpdir(), "dusk-edge-e2e-"));

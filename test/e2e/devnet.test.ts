@@ -12,6 +12,7 @@ function devnetVars(): Record<string, string> {
   return JSON.parse(text).vars;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field below
 async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
   const r = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
   return { status: r.status, body: await r.json() };
@@ -50,10 +51,14 @@ describe("devnet under wrangler dev", () => {
     const status = await json(`${devnet.url}/v1/node/status`);
     expect(status.status).toBe(200);
     const chainId: string = status.body.chainId;
-    await waitFor("two final blocks", async () => {
-      const s = await json(`${devnet.url}/v1/node/status`);
-      return s.body.finalizedHeight >= 2 ? s : undefined;
-    }, 90_000);
+    await waitFor(
+      "two final blocks",
+      async () => {
+        const s = await json(`${devnet.url}/v1/node/status`);
+        return s.body.finalizedHeight >= 2 ? s : undefined;
+      },
+      90_000,
+    );
 
     const aliceHex = toHex(alice.publicKey);
     const bobHex = toHex(bob.publicKey);
@@ -93,10 +98,14 @@ describe("devnet under wrangler dev", () => {
     }
 
     for (const id of ids) {
-      await waitFor(`transaction ${id} final`, async () => {
-        const r = await json(`${devnet.url}/v1/transactions/${id}`);
-        return r.status === 200 && r.body.label === "final" ? r : undefined;
-      }, 90_000);
+      await waitFor(
+        `transaction ${id} final`,
+        async () => {
+          const r = await json(`${devnet.url}/v1/transactions/${id}`);
+          return r.status === 200 && r.body.label === "final" ? r : undefined;
+        },
+        90_000,
+      );
     }
 
     const spent = 1_000n + 1_001n + 1_002n;
