@@ -76,6 +76,12 @@ export function checkTransferAgainst(tx: Transaction, state: StateReader): void 
       },
     );
   }
+  checkAffordable(tx, state);
+}
+
+/** The sender's balance covers the amount plus the maximum fee (gas limit × gas price). */
+export function checkAffordable(tx: Transaction, state: StateReader): void {
+  const sender = state.getAccount(tx.from);
   const needed = tx.amount + maxFee(tx);
   if (sender.balance < needed) {
     throw new ProtocolError(

@@ -18,8 +18,8 @@ import { DEFAULT_MEMPOOL_OPTIONS, Mempool } from "../../protocol/mempool.js";
 import { decodeMessage, encodeMessage, type Message, MessageType } from "../../protocol/messages.js";
 import { LIMITS } from "../../protocol/params.js";
 import type { Account } from "../../protocol/state.js";
-import { decodeTransaction, maxFee, type Transaction, transactionIdHex } from "../../protocol/transaction.js";
-import { checkTransferStatic } from "../../protocol/transfer.js";
+import { decodeTransaction, type Transaction, transactionIdHex } from "../../protocol/transaction.js";
+import { checkAffordable, checkTransferStatic } from "../../protocol/transfer.js";
 import {
   applyTransactions,
   type ExecutionResult,
@@ -613,18 +613,7 @@ export class Node implements NodeApi, ConsensusHost {
 
   /** Balance check against committed state, then the mempool (nonce rules). Returns the id. */
   private addToMempool(tx: Transaction): string {
-    const sender = this.chain.state.getAccount(tx.from);
-    const needed = tx.amount + maxFee(tx);
-    if (sender.balance < needed) {
-      throw new ProtocolError(
-        "TX_INSUFFICIENT_BALANCE",
-        `balance ${sender.balance} is below amount + max fee ${needed}`,
-        {
-          balance: String(sender.balance),
-          needed: String(needed),
-        },
-      );
-    }
+    checkAffordable(tx, this.chain.state);
     return this.mempool.add(tx, this.chain.state).id;
   }
 }
