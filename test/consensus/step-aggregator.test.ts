@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { StepKind, VoteKind, voteOf, voteSigningMessage } from "../../protocol/attestation.js";
-import { blsSign, PublicKeyCache } from "../../protocol/bls.js";
+import { blsSign } from "../../protocol/bls.js";
 import { devProvisionerKey } from "../../protocol/keys.js";
 import { Committee } from "../../workers/consensus/committee.js";
 import { StepAggregator } from "../../workers/consensus/step-aggregator.js";
 import { verifyStepVotes } from "../../workers/consensus/step-votes-verifier.js";
+import { BlsVoteCrypto } from "../../workers/consensus/vote-crypto.js";
 
 const keys = [0, 1, 2, 3].map((i) => devProvisionerKey("aggregator-test", i));
 const committee = new Committee(
@@ -14,7 +15,7 @@ const committee = new Committee(
 const header = { round: 9, iteration: 1, prevHash: new Uint8Array(32).fill(3) };
 const valid = voteOf(VoteKind.Valid, new Uint8Array(32).fill(5));
 const message = voteSigningMessage("agg-chain", header, StepKind.Validation, valid);
-const cache = new PublicKeyCache();
+const cache = new BlsVoteCrypto();
 
 function aggregator() {
   return new StepAggregator("agg-chain", header, StepKind.Validation, committee, cache);

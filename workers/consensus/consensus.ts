@@ -25,7 +25,6 @@ import {
   voteSigningMessage,
 } from "../../protocol/attestation.js";
 import { type Block, headerHash } from "../../protocol/block.js";
-import { blsSign, blsVerify, type PublicKeyCache } from "../../protocol/bls.js";
 import { bytesEqual, toHex } from "../../protocol/bytes.js";
 import { type Message, MessageType, type SignedVote } from "../../protocol/messages.js";
 import type { ConsensusParams } from "../../protocol/params.js";
@@ -36,6 +35,7 @@ import { seedMessage } from "./seed.js";
 import type { SigningGuard } from "./signing-guard.js";
 import { type AddVoteOutcome, StepAggregator } from "./step-aggregator.js";
 import { verifyAttestation, verifyStepVotes } from "./step-votes-verifier.js";
+import type { VoteCrypto } from "./vote-crypto.js";
 
 export interface RoundInput {
   readonly round: number;
@@ -50,7 +50,7 @@ export interface RoundInput {
 export interface ConsensusHost {
   readonly chainId: string;
   readonly params: ConsensusParams;
-  readonly keys: PublicKeyCache;
+  readonly crypto: VoteCrypto;
   readonly guard: SigningGuard | null;
   readonly log: Logger;
   now(): number;
@@ -193,7 +193,7 @@ export class Consensus {
       this.host.log("debug", "candidate-wrong-generator", { round: input.round, iteration: h.iteration });
       return;
     }
-    if (!blsVerify(this.host.keys.get(expected), hash, h.signature)) {
+    if (!this.host.crypto.verify(expected, hash, h.signature)) {
       this.host.log("debug", "candidate-bad-signature", { round: input.round, iteration: h.iteration });
       return;
     }
@@ -242,7 +242,7 @@ export class Consensus {
       it.header,
       attestation,
       input.committees,
-      this.host.keys,
+      this.host.crypto,
     );
     if (!check.ok) {
       this.host.log("debug", "quorum-invalid", {
@@ -282,7 +282,7 @@ export class Consensus {
 
   private async propose(it: Iteration, guard: SigningGuard): Promise<void> {
     const input = this.input!;
-    const seed = blsSign(guard.key.secretKey, seedMessage(input.prevSeed));
+    const seed = this.host.crypto.sign(guard.key.secretKey, seedMessage(input.prevSeed));
     const unsigned = await this.host.buildCandidate(input, it.index, seed);
     const hash = headerHash(unsigned.header);
     const signature = guard.sign(input.round, it.index, StepKind.Proposal, hash);
@@ -458,7 +458,7 @@ export class Consensus {
       vote,
       it.validation.committee,
       validation,
-      this.host.keys,
+      this.host.crypto,
     );
     if (!check.ok) return false;
     if (this.verifiedProofs.size < 1024) this.verifiedProofs.add(key);
@@ -490,14 +490,14 @@ export class Consensus {
           header,
           StepKind.Validation,
           input.committees.committee(index, StepKind.Validation),
-          this.host.keys,
+          this.host.crypto,
         ),
         ratification: new StepAggregator(
           this.host.chainId,
           header,
           StepKind.Ratification,
           input.committees.committee(index, StepKind.Ratification),
-          this.host.keys,
+          this.host.crypto,
         ),
         proofs: new Map(),
         failed: null,

@@ -5,6 +5,7 @@ import type { SignatureVerifier } from "../../protocol/ed25519.js";
 import type { Genesis } from "../../protocol/genesis.js";
 import type { MempoolOptions } from "../../protocol/mempool.js";
 import type { ChainStore, Clock, Transport } from "./ports.js";
+import type { VoteCrypto } from "./vote-crypto.js";
 
 export interface NodeOptions {
   readonly genesis: Genesis;
@@ -23,4 +24,6 @@ export interface NodeDeps {
   /** Ed25519 verifier for account transactions (WebCrypto in workerd, noble as fallback). */
   readonly txVerifier: SignatureVerifier;
   readonly log?: Logger;
+  /** Provisioner signatures; BLS12-381 unless the simulator swaps in its fast scheme. */
+  readonly voteCrypto?: VoteCrypto;
 }

@@ -10,7 +10,7 @@
 import type { Attestation } from "../../protocol/attestation.js";
 import { VoteKind } from "../../protocol/attestation.js";
 import { type Block, blockHash, decodeBlock, headerHash, transactionsRoot } from "../../protocol/block.js";
-import { BLS_SIGNATURE_BYTES, blsVerify, PublicKeyCache } from "../../protocol/bls.js";
+import { BLS_SIGNATURE_BYTES } from "../../protocol/bls.js";
 import { bytesEqual, toHex } from "../../protocol/bytes.js";
 import { isProtocolError, ProtocolError } from "../../protocol/errors.js";
 import { genesisHash } from "../../protocol/genesis.js";
@@ -36,6 +36,7 @@ import { verifySeed } from "./seed.js";
 import { SigningGuard } from "./signing-guard.js";
 import type { Provisioner } from "./sortition.js";
 import { verifyAttestation } from "./step-votes-verifier.js";
+import { BlsVoteCrypto, type VoteCrypto } from "./vote-crypto.js";
 
 /** Most events waiting in the serial queue; beyond it peer messages are dropped. */
 const MAX_QUEUED_EVENTS = 2_048;
@@ -58,7 +59,7 @@ export async function openNode(options: NodeOptions, deps: NodeDeps): Promise<No
 export class Node implements NodeApi, ConsensusHost {
   readonly chainId: string;
   readonly params;
-  readonly keys = new PublicKeyCache();
+  readonly crypto: VoteCrypto;
   readonly guard: SigningGuard | null;
   readonly log: Logger;
   private readonly chain: Chain;
@@ -91,11 +92,14 @@ export class Node implements NodeApi, ConsensusHost {
     this.chain = Chain.open(g, deps.store);
     this.genesisHashHex = toHex(genesisHash(g));
     this.mempool = new Mempool(options.mempool ?? DEFAULT_MEMPOOL_OPTIONS);
-    this.guard =
-      options.provisionerKey === null ? null : new SigningGuard(options.provisionerKey, deps.store);
     // Eligibility: stake at or above the minimum (staking and maturity come with the staking issue).
     this.provisioners = g.provisioners.filter((p) => p.stake >= g.params.consensus.minimumStake);
-    for (const p of this.provisioners) this.keys.get(p.publicKey);
+    this.crypto = deps.voteCrypto ?? new BlsVoteCrypto();
+    for (const p of this.provisioners) this.crypto.checkPublicKey(p.publicKey);
+    this.guard =
+      options.provisionerKey === null
+        ? null
+        : new SigningGuard(options.provisionerKey, deps.store, this.crypto);
     this.consensus = new Consensus(this);
   }
 
@@ -523,12 +527,12 @@ export class Node implements NodeApi, ConsensusHost {
       this.params,
     );
     const header = { round: block.header.height, iteration: block.header.iteration, prevHash: tip.hash };
-    const check = verifyAttestation(this.chainId, header, attestation, committees, this.keys);
+    const check = verifyAttestation(this.chainId, header, attestation, committees, this.crypto);
     if (!check.ok) throw new ProtocolError("BLOCK_INVALID", `attestation: ${check.reason}`, {});
     if (!bytesEqual(block.header.generator, committees.generator(block.header.iteration))) {
       throw new ProtocolError("BLOCK_INVALID", "generator was not selected for this iteration", {});
     }
-    if (!blsVerify(this.keys.get(block.header.generator), hash, block.header.signature)) {
+    if (!this.crypto.verify(block.header.generator, hash, block.header.signature)) {
       throw new ProtocolError("BLOCK_INVALID", "bad generator signature", {});
     }
     return this.checkBlock(block, false);
@@ -552,7 +556,7 @@ export class Node implements NodeApi, ConsensusHost {
     const exec = this.options.genesis.params.execution;
     if (block.transactions.length > exec.maxBlockTransactions) fail("too many transactions");
     if (!bytesEqual(h.txRoot, transactionsRoot(block.transactions))) fail("transaction root mismatch");
-    if (!verifySeed(this.keys.get(h.generator), tip.block.header.seed, h.seed))
+    if (!verifySeed(this.crypto, h.generator, tip.block.header.seed, h.seed))
       fail("seed is not the generator's signature over the parent seed");
     this.checkParentAttestation(h.prevAttestation);
     const result = await executeTransactions(this.chain.state, block.transactions, {
@@ -595,7 +599,7 @@ export class Node implements NodeApi, ConsensusHost {
       iteration: tip.block.header.iteration,
       prevHash: tip.block.header.prevHash,
     };
-    const check = verifyAttestation(this.chainId, header, att, this.tipCommittees, this.keys);
+    const check = verifyAttestation(this.chainId, header, att, this.tipCommittees, this.crypto);
     if (!check.ok) throw new ProtocolError("BLOCK_INVALID", `parent attestation: ${check.reason}`, {});
   }
 

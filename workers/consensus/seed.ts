@@ -4,13 +4,18 @@
  * generator cannot grind it, and nobody can predict it before the generator signs.
  */
 
-import { blsVerify, type G1Point } from "../../protocol/bls.js";
 import { domainHash } from "../../protocol/hash.js";
+import type { VoteCrypto } from "./vote-crypto.js";
 
 export function seedMessage(prevSeed: Uint8Array): Uint8Array {
   return domainHash("seed", prevSeed);
 }
 
-export function verifySeed(generator: G1Point, prevSeed: Uint8Array, seed: Uint8Array): boolean {
-  return blsVerify(generator, seedMessage(prevSeed), seed);
+export function verifySeed(
+  crypto: VoteCrypto,
+  generator: Uint8Array,
+  prevSeed: Uint8Array,
+  seed: Uint8Array,
+): boolean {
+  return crypto.verify(generator, seedMessage(prevSeed), seed);
 }

@@ -5,10 +5,11 @@
  * same signature back (safe to re-send after a restart). Records of old rounds are pruned.
  */
 
-import { type BlsKeyPair, blsSign } from "../../protocol/bls.js";
+import type { BlsKeyPair } from "../../protocol/bls.js";
 import { bytesEqual, concatBytes } from "../../protocol/bytes.js";
 import { hash } from "../../protocol/hash.js";
 import type { ChainStore } from "./ports.js";
+import type { VoteCrypto } from "./vote-crypto.js";
 
 const PREFIX = "signed/";
 /** Rounds of records kept behind the current round. */
@@ -22,6 +23,7 @@ export class SigningGuard {
   constructor(
     readonly key: BlsKeyPair,
     private readonly store: ChainStore,
+    private readonly crypto: VoteCrypto,
   ) {}
 
   /** Signs `message` for the slot, or returns null if the slot already holds another message. */
@@ -33,7 +35,7 @@ export class SigningGuard {
       if (!bytesEqual(record.subarray(0, 32), digest)) return null;
       return record.slice(32);
     }
-    const signature = blsSign(this.key.secretKey, message);
+    const signature = this.crypto.sign(this.key.secretKey, message);
     // Recorded before the signature leaves this function: a crash after sending cannot forget it.
     this.store.transaction(() => this.store.putMeta(key, concatBytes(digest, signature)));
     return signature;

@@ -19,14 +19,9 @@ import {
   voteSigningMessage,
   votesEqual,
 } from "../../protocol/attestation.js";
-import {
-  aggregateSignaturesFast,
-  blsVerify,
-  type PublicKeyCache,
-  verifySameMessageVotes,
-} from "../../protocol/bls.js";
 import { toHex } from "../../protocol/bytes.js";
 import type { Committee } from "./committee.js";
+import type { VoteCrypto } from "./vote-crypto.js";
 
 export type AddVoteOutcome =
   | { readonly kind: "added" }
@@ -54,7 +49,7 @@ export class StepAggregator {
     private readonly header: ConsensusHeader,
     private readonly step: StepKind.Validation | StepKind.Ratification,
     readonly committee: Committee,
-    private readonly keys: PublicKeyCache,
+    private readonly crypto: VoteCrypto,
   ) {}
 
   get quorum(): { vote: Vote; stepVotes: StepVotes } | null {
@@ -94,20 +89,20 @@ export class StepAggregator {
   private tryQuorum(ballot: Ballot): AddVoteOutcome {
     const entries = [...ballot.signatures.entries()];
     const sigs = entries.map(([, e]) => e.signature);
-    const keys = entries.map(([, e]) => this.keys.get(e.publicKey));
+    const keys = entries.map(([, e]) => e.publicKey);
     // One subgroup check on the sum and one pairing for the whole set (bench: "step votes").
     // True means the aggregate is valid, which is all an attestation carries; no single vote
     // is ever kept or forwarded as evidence on the strength of this check.
-    if (verifySameMessageVotes(keys, ballot.message, sigs)) {
+    if (this.crypto.verifySameMessage(keys, ballot.message, sigs)) {
       for (const [, e] of entries) e.verified = true;
-      return this.finish(ballot, aggregateSignaturesFast(sigs));
+      return this.finish(ballot, this.crypto.aggregate(sigs));
     }
     // Some signature is bad: find which, one by one, and drop them (they stay "voted", so the
     // same signer cannot retry in this step).
     const bad: string[] = [];
     for (const [hex, e] of entries) {
       if (e.verified) continue;
-      if (blsVerify(this.keys.get(e.publicKey), ballot.message, e.signature)) e.verified = true;
+      if (this.crypto.verify(e.publicKey, ballot.message, e.signature)) e.verified = true;
       else {
         bad.push(hex);
         ballot.signatures.delete(hex);
@@ -117,7 +112,7 @@ export class StepAggregator {
     if (ballot.credits >= this.committee.quorum(ballot.vote.kind)) {
       return this.finish(
         ballot,
-        aggregateSignaturesFast([...ballot.signatures.values()].map((e) => e.signature)),
+        this.crypto.aggregate([...ballot.signatures.values()].map((e) => e.signature)),
       );
     }
     return { kind: "bad-signature", signers: bad };

@@ -14,9 +14,9 @@ import {
   VoteKind,
   voteSigningMessage,
 } from "../../protocol/attestation.js";
-import { type PublicKeyCache, verifyAggregateSameMessage } from "../../protocol/bls.js";
 import type { Committee } from "./committee.js";
 import type { RoundCommittees } from "./round-committees.js";
+import type { VoteCrypto } from "./vote-crypto.js";
 
 export type StepCheck = { ok: true } | { ok: false; reason: string };
 
@@ -27,7 +27,7 @@ export function verifyStepVotes(
   vote: Vote,
   committee: Committee,
   votes: StepVotes,
-  keys: PublicKeyCache,
+  crypto: VoteCrypto,
 ): StepCheck {
   const credits = committee.creditsOfBitset(votes.bitset);
   if (credits < 0) return { ok: false, reason: "bitset names a non-member" };
@@ -35,8 +35,8 @@ export function verifyStepVotes(
   if (credits < needed) return { ok: false, reason: `${credits} credits, quorum needs ${needed}` };
   const members = committee.membersOfBitset(votes.bitset);
   const message = voteSigningMessage(chainId, header, step, vote);
-  const ok = verifyAggregateSameMessage(
-    members.map((m) => keys.get(m.publicKey)),
+  const ok = crypto.verifyAggregate(
+    members.map((m) => m.publicKey),
     message,
     votes.signature,
   );
@@ -52,7 +52,7 @@ export function verifyAttestation(
   header: ConsensusHeader,
   attestation: Attestation,
   committees: RoundCommittees,
-  keys: PublicKeyCache,
+  crypto: VoteCrypto,
 ): StepCheck {
   const { result } = attestation;
   if (result.kind !== VoteKind.NoQuorum) {
@@ -63,7 +63,7 @@ export function verifyAttestation(
       result,
       committees.committee(header.iteration, StepKind.Validation),
       attestation.validation,
-      keys,
+      crypto,
     );
     if (!v.ok) return { ok: false, reason: `validation: ${v.reason}` };
   }
@@ -74,7 +74,7 @@ export function verifyAttestation(
     result,
     committees.committee(header.iteration, StepKind.Ratification),
     attestation.ratification,
-    keys,
+    crypto,
   );
   return r.ok ? r : { ok: false, reason: `ratification: ${r.reason}` };
 }
