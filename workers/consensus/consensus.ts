@@ -67,6 +67,9 @@ export interface ConsensusHost {
   persistIteration(round: number, iteration: number): void;
 }
 
+/** Validation proofs remembered as checked within one round. */
+const MAX_VERIFIED_PROOFS = 1_024;
+
 type Phase = "waiting" | "proposal" | "validation" | "ratification" | "stalled";
 
 interface Iteration {
@@ -448,7 +451,7 @@ export class Consensus {
       known.bitset === validation.bitset &&
       bytesEqual(known.signature, validation.signature)
     ) {
-      this.verifiedProofs.add(key);
+      if (this.verifiedProofs.size < MAX_VERIFIED_PROOFS) this.verifiedProofs.add(key);
       return true;
     }
     const check = verifyStepVotes(
@@ -461,7 +464,7 @@ export class Consensus {
       this.host.crypto,
     );
     if (!check.ok) return false;
-    if (this.verifiedProofs.size < 1024) this.verifiedProofs.add(key);
+    if (this.verifiedProofs.size < MAX_VERIFIED_PROOFS) this.verifiedProofs.add(key);
     if (!it.proofs.has(voteKey(vote))) it.proofs.set(voteKey(vote), validation);
     return true;
   }
@@ -518,6 +521,13 @@ export class Consensus {
     } else if (outcome.kind === "bad-signature") {
       this.host.log("warn", "vote-bad-signature", { step, signers: outcome.signers });
     }
+  }
+
+  resourceUsage(): Record<string, { size: number; limit: number }> {
+    return {
+      iterations: { size: this.iterations.size, limit: this.host.params.maxIterations },
+      verifiedProofs: { size: this.verifiedProofs.size, limit: MAX_VERIFIED_PROOFS },
+    };
   }
 
   /** Ends the round without a local decision (a block for it arrived by sync). */

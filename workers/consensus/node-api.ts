@@ -35,6 +35,9 @@ export interface TransactionView {
   readonly label?: Label;
 }
 
+/** Current size and bound of each of the node's queues and caches (simulator checks, metrics). */
+export type ResourceUsage = Readonly<Record<string, { readonly size: number; readonly limit: number }>>;
+
 export interface NodeApi {
   /** Handles bytes from a peer. Never throws: bad input is logged and counted. */
   onMessage(peer: string, bytes: Uint8Array): Promise<void>;
@@ -51,4 +54,5 @@ export interface NodeApi {
   blockByHash(hash: Uint8Array): BlockView | undefined;
   account(address: Uint8Array): Account;
   transaction(id: string): TransactionView | undefined;
+  resourceUsage(): ResourceUsage;
 }

@@ -28,7 +28,7 @@ import {
 } from "../executor/execute-block.js";
 import { Chain } from "./chain.js";
 import { Consensus, type ConsensusHost, type RoundInput } from "./consensus.js";
-import type { BlockView, NodeApi, NodeStatus, TransactionView } from "./node-api.js";
+import type { BlockView, NodeApi, NodeStatus, ResourceUsage, TransactionView } from "./node-api.js";
 import type { Logger, NodeDeps, NodeOptions } from "./node-options.js";
 import { Label } from "./ports.js";
 import { RoundCommittees } from "./round-committees.js";
@@ -229,6 +229,17 @@ export class Node implements NodeApi, ConsensusHost {
     const tx = view?.block.transactions.find((t) => transactionIdHex(t) === id);
     if (view === undefined || tx === undefined) return undefined;
     return { tx, status: "included", height, label: view.label };
+  }
+
+  resourceUsage(): ResourceUsage {
+    const mempool = this.options.mempool ?? DEFAULT_MEMPOOL_OPTIONS;
+    return {
+      eventQueue: { size: this.queued, limit: MAX_QUEUED_EVENTS },
+      earlyMessages: { size: this.early.length, limit: MAX_EARLY_MESSAGES },
+      executedCandidates: { size: this.executed.size, limit: MAX_EXECUTED_CANDIDATES },
+      mempool: { size: this.mempool.size, limit: mempool.maxTransactions },
+      ...this.consensus.resourceUsage(),
+    };
   }
 
   // ---- ConsensusHost --------------------------------------------------------------------
