@@ -4,8 +4,9 @@
  * become words.
  */
 
-import { VoteKind } from "../protocol/attestation.js";
+import { type Attestation, StepKind, VoteKind } from "../protocol/attestation.js";
 import { toHex } from "../protocol/bytes.js";
+import { FaultKind, faultSlot } from "../protocol/fault.js";
 import type { Account } from "../protocol/state.js";
 import { type Transaction, transactionIdHex } from "../protocol/transaction.js";
 import type { BlockView, NodeStatus, TransactionView } from "../workers/consensus/node-api.js";
@@ -44,18 +45,34 @@ export interface BlockJson {
     readonly generator: string;
     readonly txRoot: string;
     readonly stateRoot: string;
+    readonly faultRoot: string;
     readonly gasUsed: string;
     readonly iteration: number;
-    readonly prevAttestation: {
-      readonly result: string;
-      readonly candidate: string;
-      readonly validationBitset: string;
-      readonly ratificationBitset: string;
-    } | null;
+    readonly prevAttestation: AttestationJson | null;
+    /** Failure attestations of the round's earlier iterations (null where none is carried). */
+    readonly failedIterations: Array<AttestationJson | null>;
     readonly signature: string;
   };
   readonly transactionCount: number;
   readonly transactions: string[];
+  /** Fault proofs carried: kind and offender (BLS key hex), round, iteration, step. */
+  readonly faults: Array<{ kind: string; offender: string; round: number; iteration: number; step: string }>;
+}
+
+export interface AttestationJson {
+  readonly result: string;
+  readonly candidate: string;
+  readonly validationBitset: string;
+  readonly ratificationBitset: string;
+}
+
+function attestationJson(att: Attestation): AttestationJson {
+  return {
+    result: VoteKind[att.result.kind] ?? String(att.result.kind),
+    candidate: toHex(att.result.hash),
+    validationBitset: `0x${att.validation.bitset.toString(16)}`,
+    ratificationBitset: `0x${att.ratification.bitset.toString(16)}`,
+  };
 }
 
 export interface TransactionJson {
@@ -106,21 +123,25 @@ export function blockJson(view: BlockView): BlockJson {
       generator: toHex(h.generator),
       txRoot: toHex(h.txRoot),
       stateRoot: toHex(h.stateRoot),
+      faultRoot: toHex(h.faultRoot),
       gasUsed: String(h.gasUsed),
       iteration: h.iteration,
-      prevAttestation:
-        att === null
-          ? null
-          : {
-              result: VoteKind[att.result.kind] ?? String(att.result.kind),
-              candidate: toHex(att.result.hash),
-              validationBitset: `0x${att.validation.bitset.toString(16)}`,
-              ratificationBitset: `0x${att.ratification.bitset.toString(16)}`,
-            },
+      prevAttestation: att === null ? null : attestationJson(att),
+      failedIterations: h.failedIterations.map((a) => (a === null ? null : attestationJson(a))),
       signature: toHex(h.signature),
     },
     transactionCount: view.block.transactions.length,
     transactions: view.block.transactions.map(transactionIdHex),
+    faults: view.block.faults.map((f) => {
+      const slot = faultSlot(f);
+      return {
+        kind: FaultKind[f.kind] ?? String(f.kind),
+        offender: toHex(slot.offender),
+        round: slot.round,
+        iteration: slot.iteration,
+        step: StepKind[slot.step] ?? String(slot.step),
+      };
+    }),
   };
 }
 

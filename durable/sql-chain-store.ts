@@ -106,6 +106,14 @@ export class SqlChainStore implements ChainStore {
     return row.tip ?? -1;
   }
 
+  deleteBlock(height: number): void {
+    this.sql.exec("DELETE FROM blocks WHERE height = ?", height);
+  }
+
+  deleteAccount(address: Uint8Array): void {
+    this.sql.exec("DELETE FROM accounts WHERE address = ?", blob(address));
+  }
+
   putAccounts(changes: ReadonlyArray<readonly [Uint8Array, Account]>): void {
     for (const [address, account] of changes) {
       this.sql.exec(

@@ -6,7 +6,7 @@
  * Amounts are decimal strings in JSON (u64 does not fit a JS number).
  */
 
-import { type Block, headerHash, transactionsRoot } from "./block.js";
+import { type Block, faultsRoot, headerHash, transactionsRoot } from "./block.js";
 import {
   BLS_PUBLIC_KEY_BYTES,
   BLS_SIGNATURE_BYTES,
@@ -215,12 +215,14 @@ export function genesisBlock(g: Genesis): Block {
     generator: new Uint8Array(BLS_PUBLIC_KEY_BYTES),
     txRoot: transactionsRoot([]),
     stateRoot: genesisState(g).root(),
+    faultRoot: faultsRoot([]),
     gasUsed: 0n,
     iteration: 0,
     prevAttestation: null,
+    failedIterations: [],
     signature: new Uint8Array(BLS_SIGNATURE_BYTES),
   };
-  return { header, transactions: [] };
+  return { header, transactions: [], faults: [] };
 }
 
 export function genesisHash(g: Genesis): Uint8Array {

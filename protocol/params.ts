@@ -19,6 +19,14 @@ export interface ConsensusParams {
   readonly minBlockTimeMs: number;
   /** How far ahead of the local clock a candidate's timestamp may be. */
   readonly maxClockDriftMs: number;
+  /** Failure attestations a header carries at most ("relaxed mode" beyond this iteration). */
+  readonly relaxIterations: number;
+  /** Consecutive Attested blocks that confirm an Accepted block before them (rolling finality). */
+  readonly rollingFinalityBlocks: number;
+  /** Fault proofs one block may carry. */
+  readonly maxFaultsPerBlock: number;
+  /** How many rounds back a fault may be proven. */
+  readonly faultWindowRounds: number;
 }
 
 export interface ExecutionParams {
@@ -46,6 +54,10 @@ export const DEVNET_PARAMS: ProtocolParams = {
     stepTimeoutMaxMs: 5_000,
     minBlockTimeMs: 2_000,
     maxClockDriftMs: 2_000,
+    relaxIterations: 8,
+    rollingFinalityBlocks: 5,
+    maxFaultsPerBlock: 16,
+    faultWindowRounds: 64,
   },
   execution: {
     blockGasLimit: 100_000_000n,
@@ -60,8 +72,13 @@ export const LIMITS = {
   transactionBytes: 2_048,
   memoBytes: 256,
   blockTransactions: 5_000,
-  blockBytes: 5_000 * 2_048 + 4_096,
-  messageBytes: 5_000 * 2_048 + 8_192,
+  // Transactions + header with its failure attestations + fault proofs (about 1.5 KiB each).
+  blockBytes: 5_000 * 2_048 + 128 * 1_024,
+  messageBytes: 5_000 * 2_048 + 136 * 1_024,
   blocksPerRequest: 64,
   chainIdBytes: 64,
+  /** Failure attestations per header (bound of consensus.relaxIterations). */
+  failedIterations: 32,
+  /** Fault proofs per block (bound of consensus.maxFaultsPerBlock). */
+  blockFaults: 64,
 } as const;

@@ -81,6 +81,25 @@ export class AccountState implements StateReader {
     this.cachedRoot = null;
   }
 
+  /** Undo of a reverted block: each entry back to its previous value, or removed if it had none. */
+  restore(previous: ReadonlyArray<readonly [Uint8Array, Account | null]>): void {
+    for (const [address, account] of previous) {
+      if (account !== null) {
+        this.set(address, account);
+        continue;
+      }
+      if (this.entries.delete(toHex(address))) {
+        this.sorted = null;
+        this.cachedRoot = null;
+      }
+    }
+  }
+
+  /** The current value of each address (null where absent), to undo a commit later. */
+  snapshot(addresses: readonly Uint8Array[]): Array<[Uint8Array, Account | null]> {
+    return addresses.map((a) => [a, this.entries.get(toHex(a))?.account ?? null]);
+  }
+
   /** Applies an overlay's changes; returns them for the adapter to persist. */
   commit(overlay: StateOverlay): Array<[Uint8Array, Account]> {
     const changes = overlay.changes();

@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import { advanceLabels, type LabelWindow } from "../../workers/consensus/finality.js";
 import { Label } from "../../workers/consensus/ports.js";
 
+const ROLLING = 2;
+
 function append(w: LabelWindow, label: Label) {
-  return advanceLabels({ ...w, labels: [...w.labels, label] });
+  return advanceLabels({ ...w, labels: [...w.labels, label] }, ROLLING);
 }
 
 describe("finality labels", () => {

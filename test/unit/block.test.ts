@@ -46,12 +46,14 @@ function encodeHeader(h: BlockHeader): Uint8Array {
   return w.finish();
 }
 
-const HEADER_WITHOUT_ATTESTATION_BYTES = 1 + 8 + 8 + 32 + 96 + 48 + 32 + 32 + 8 + 1 + 1 + 96;
+// version, height, timestamp, prev hash, seed, generator, tx root, state root, fault root, gas,
+// iteration, attestation flag, failed-iterations count, signature.
+const HEADER_WITHOUT_ATTESTATION_BYTES = 1 + 8 + 8 + 32 + 96 + 48 + 32 + 32 + 32 + 8 + 1 + 1 + 4 + 96;
 const ATTESTATION_BYTES = 33 + 2 * (8 + 96);
 
 describe("block header", () => {
   it("round trips with and without a parent attestation", () => {
-    for (const h of [sampleHeader(), sampleHeader({ prevAttestation: null })]) {
+    for (const h of [sampleHeader(), sampleHeader({ prevAttestation: null, failedIterations: [] })]) {
       const r = new Reader(encodeHeader(h));
       expect(readHeader(r)).toEqual(h);
       expect(r.remaining).toBe(0);
@@ -59,10 +61,13 @@ describe("block header", () => {
   });
 
   it("has the expected encoded size", () => {
-    expect(encodeHeader(sampleHeader({ prevAttestation: null })).length).toBe(
+    expect(encodeHeader(sampleHeader({ prevAttestation: null, failedIterations: [] })).length).toBe(
       HEADER_WITHOUT_ATTESTATION_BYTES,
     );
-    expect(encodeHeader(sampleHeader()).length).toBe(HEADER_WITHOUT_ATTESTATION_BYTES + ATTESTATION_BYTES);
+    // The sample carries a parent attestation and failed iterations [attestation, null, attestation].
+    expect(encodeHeader(sampleHeader()).length).toBe(
+      HEADER_WITHOUT_ATTESTATION_BYTES + ATTESTATION_BYTES + 3 + 2 * ATTESTATION_BYTES,
+    );
   });
 
   it("headerHash changes with every field but the signature", () => {
@@ -78,7 +83,10 @@ describe("block header", () => {
       generator: { generator: bytes(48, 9) },
       txRoot: { txRoot: bytes(32, 9) },
       stateRoot: { stateRoot: bytes(32, 9) },
+      faultRoot: { faultRoot: bytes(32, 9) },
       gasUsed: { gasUsed: 21_001n },
+      "failedIterations entry null": { failedIterations: [null, null, sampleAttestation(9)] },
+      "failedIterations shorter": { failedIterations: [sampleAttestation(8)] },
       iteration: { iteration: 4 },
       "prevAttestation=null": { prevAttestation: null },
       "prevAttestation.result": {
@@ -99,21 +107,21 @@ describe("block header", () => {
     }
     const resigned: BlockHeader = { ...base, signature: bytes(96, 0xee) };
     expect(headerHash(resigned)).toEqual(h0);
-    expect(blockHash({ header: base, transactions: [] })).toEqual(h0);
+    expect(blockHash({ header: base, transactions: [], faults: [] })).toEqual(h0);
   });
 
   it("refuses an unknown version and an attestation flag other than 0 or 1", () => {
-    const enc = encodeHeader(sampleHeader({ prevAttestation: null }));
+    const enc = encodeHeader(sampleHeader({ prevAttestation: null, failedIterations: [] }));
     const v2 = enc.slice();
     v2[0] = 2;
     expectCode(() => readHeader(new Reader(v2)), "DECODE_INVALID_VALUE");
     const flag = enc.slice();
-    flag[HEADER_WITHOUT_ATTESTATION_BYTES - 96 - 1] = 2;
+    flag[HEADER_WITHOUT_ATTESTATION_BYTES - 96 - 4 - 1] = 2;
     expectCode(() => readHeader(new Reader(flag)), "DECODE_INVALID_VALUE");
   });
 
   it("refuses a height above 2^53-1", () => {
-    const enc = encodeHeader(sampleHeader({ prevAttestation: null }));
+    const enc = encodeHeader(sampleHeader({ prevAttestation: null, failedIterations: [] }));
     enc.set(new Uint8Array(8).fill(0xff), 1);
     expectCode(() => readHeader(new Reader(enc)), "DECODE_INVALID_VALUE");
   });
@@ -125,17 +133,25 @@ describe("block", () => {
     transfer(bob, carol, { nonce: 5n }),
     transfer(alice, carol, { nonce: 2n }),
   ];
-  const block: Block = { header: sampleHeader(), transactions: txs };
+  const block: Block = { header: sampleHeader(), transactions: txs, faults: [] };
 
   it("round trips with transactions and without", () => {
     expect(decodeBlock(encodeBlock(block))).toEqual(block);
-    const empty: Block = { header: sampleHeader({ prevAttestation: null }), transactions: [] };
+    const empty: Block = {
+      header: sampleHeader({ prevAttestation: null, failedIterations: [] }),
+      transactions: [],
+      faults: [],
+    };
     expect(decodeBlock(encodeBlock(empty))).toEqual(empty);
   });
 
   it("the smallest block is at least the 300 bytes Blocks messages assume per item", () => {
-    const empty: Block = { header: sampleHeader({ prevAttestation: null }), transactions: [] };
-    expect(encodeBlock(empty).length).toBe(HEADER_WITHOUT_ATTESTATION_BYTES + 4);
+    const empty: Block = {
+      header: sampleHeader({ prevAttestation: null, failedIterations: [] }),
+      transactions: [],
+      faults: [],
+    };
+    expect(encodeBlock(empty).length).toBe(HEADER_WITHOUT_ATTESTATION_BYTES + 4 + 4);
     expect(encodeBlock(empty).length).toBeGreaterThanOrEqual(300);
   });
 
@@ -144,11 +160,15 @@ describe("block", () => {
     const longer = new Uint8Array(enc.length + 1);
     longer.set(enc);
     expectCode(() => decodeBlock(longer), "DECODE_TRAILING_BYTES");
-    const empty = encodeBlock({ header: sampleHeader({ prevAttestation: null }), transactions: [] });
-    // Claim 1000 transactions with no bytes left for them.
-    new DataView(empty.buffer).setUint32(empty.length - 4, 1000, true);
+    const empty = encodeBlock({
+      header: sampleHeader({ prevAttestation: null, failedIterations: [] }),
+      transactions: [],
+      faults: [],
+    });
+    // Claim 1000 transactions with no bytes left for them (the last 4 bytes count faults).
+    new DataView(empty.buffer).setUint32(empty.length - 8, 1000, true);
     expectCode(() => decodeBlock(empty), "DECODE_TRUNCATED");
-    new DataView(empty.buffer).setUint32(empty.length - 4, LIMITS.blockTransactions + 1, true);
+    new DataView(empty.buffer).setUint32(empty.length - 8, LIMITS.blockTransactions + 1, true);
     expectCode(() => decodeBlock(empty), "DECODE_LIMIT_EXCEEDED");
   });
 

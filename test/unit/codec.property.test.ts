@@ -32,6 +32,7 @@ const txArb: fc.Arbitrary<TransferTx> = fc.record({
 const block: Block = {
   header: sampleHeader(),
   transactions: [transfer(alice, bob), transfer(bob, alice, { memo: new Uint8Array([1, 2]) })],
+  faults: [],
 };
 const signed = {
   header: { round: 3, iteration: 0, prevHash: bytes(32, 1) },
@@ -53,7 +54,7 @@ const validEncodings = {
   transaction: block.transactions.map(encodeTransaction),
   block: [
     encodeBlock(block),
-    encodeBlock({ header: sampleHeader({ prevAttestation: null }), transactions: [] }),
+    encodeBlock({ header: sampleHeader({ prevAttestation: null }), transactions: [], faults: [] }),
   ],
 };
 

@@ -102,9 +102,11 @@ export function sampleHeader(overrides: Partial<BlockHeader> = {}): BlockHeader 
     generator: bytes(48, 3),
     txRoot: bytes(32, 4),
     stateRoot: bytes(32, 5),
+    faultRoot: bytes(32, 7),
     gasUsed: 21_000n,
     iteration: 3,
     prevAttestation: sampleAttestation(),
+    failedIterations: [sampleAttestation(8), null, sampleAttestation(9)],
     signature: bytes(96, 6),
     ...overrides,
   };

@@ -16,7 +16,7 @@ const signed: SignedVote = {
   signer: bytes(48, 9),
   signature: bytes(96, 10),
 };
-const block = { header: sampleHeader(), transactions: [transfer(alice, bob)] };
+const block = { header: sampleHeader(), transactions: [transfer(alice, bob)], faults: [] };
 
 const samples: Record<MessageType, Message> = {
   [MessageType.Candidate]: { type: MessageType.Candidate, block },
@@ -31,7 +31,10 @@ const samples: Record<MessageType, Message> = {
   [MessageType.GetBlocks]: { type: MessageType.GetBlocks, fromHeight: 1000, count: 64 },
   [MessageType.Blocks]: {
     type: MessageType.Blocks,
-    blocks: [block, { header: sampleHeader({ height: 43, prevAttestation: null }), transactions: [] }],
+    blocks: [
+      block,
+      { header: sampleHeader({ height: 43, prevAttestation: null }), transactions: [], faults: [] },
+    ],
     tipAttestation: sampleAttestation(0x50),
   },
 };

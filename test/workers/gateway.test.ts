@@ -29,13 +29,16 @@ function fakeBlock(height: number): BlockJson {
       generator: "00",
       txRoot: HASH,
       stateRoot: HASH,
+      faultRoot: HASH,
       gasUsed: "0",
       iteration: 0,
       prevAttestation: null,
+      failedIterations: [],
       signature: "00",
     },
     transactionCount: 0,
     transactions: [],
+    faults: [],
   };
 }
 

@@ -9,15 +9,18 @@ import { type Attestation, readAttestation, writeAttestation } from "../../proto
 import { type Block, blockHash, decodeBlock, encodeBlock } from "../../protocol/block.js";
 import { bytesEqual, toHex } from "../../protocol/bytes.js";
 import { Reader, Writer } from "../../protocol/codec.js";
+import { faultKey } from "../../protocol/fault.js";
 import { type Genesis, genesisBlock, genesisState } from "../../protocol/genesis.js";
-import { AccountState, type StateOverlay } from "../../protocol/state.js";
+import type { ConsensusParams } from "../../protocol/params.js";
+import { type Account, AccountState, ADDRESS_BYTES, type StateOverlay } from "../../protocol/state.js";
 import { transactionIdHex } from "../../protocol/transaction.js";
-import { advanceLabels, type LabelWindow } from "./finality.js";
+import { advanceLabels, type LabelWindow, labelOfHeader } from "./finality.js";
 import { type ChainStore, Label, type StoredBlock } from "./ports.js";
 
 const META_TIP_ATTESTATION = "chain/tip-attestation";
 const META_LAST_FINAL = "chain/last-final";
 const META_GENESIS = "chain/genesis-hash";
+const META_UNDO = "chain/undo/";
 
 export interface ChainTip {
   readonly block: Block;
@@ -37,6 +40,7 @@ export class Chain {
     window: LabelWindow,
     tipAttestation: Attestation | null,
     readonly genesisHash: Uint8Array,
+    private readonly params: ConsensusParams,
   ) {
     this.tipValue = tip;
     this.window = window;
@@ -75,7 +79,15 @@ export class Chain {
     if (!bytesEqual(state.root(), tip.block.header.stateRoot)) {
       throw new Error(`stored state root does not match the tip block ${tipHeight}`);
     }
-    return new Chain(store, state, tip, { lastFinal, labels }, tipAttestation, gHash);
+    return new Chain(
+      store,
+      state,
+      tip,
+      { lastFinal, labels },
+      tipAttestation,
+      gHash,
+      genesis.params.consensus,
+    );
   }
 
   get tip(): ChainTip {
@@ -109,25 +121,33 @@ export class Chain {
 
   /**
    * Appends an executed block on top of the tip. `overlay` must be the result of executing
-   * exactly this block on the current state (its root equal to the header's state root).
+   * exactly this block on the current state (its root equal to the header's state root). The
+   * block's label comes from its header; an undo record (previous values of the accounts it
+   * touches) is kept until the block is final, so a fork choice can revert it.
    */
-  commit(
-    block: Block,
-    overlay: StateOverlay,
-    attestation: Attestation,
-    label: Label.Accepted | Label.Attested,
-  ): void {
+  commit(block: Block, overlay: StateOverlay, attestation: Attestation): Label {
     const hash = blockHash(block);
     const height = this.tipValue.height + 1;
     if (block.header.height !== height || !bytesEqual(block.header.prevHash, this.tipValue.hash)) {
       throw new Error(`block ${block.header.height} does not extend the tip ${this.tipValue.height}`);
     }
-    const { window, changes } = advanceLabels({ ...this.window, labels: [...this.window.labels, label] });
+    const label = labelOfHeader(block.header, this.params);
+    const { window, changes } = advanceLabels(
+      { ...this.window, labels: [...this.window.labels, label] },
+      this.params.rollingFinalityBlocks,
+    );
+    const accountChanges = overlay.changes();
+    const undo = encodeUndo(this.state.snapshot(accountChanges.map(([a]) => a)));
     this.store.transaction(() => {
       this.store.putBlock({ height, hash, bytes: encodeBlock(block), label });
-      this.store.putAccounts(overlay.changes());
+      this.store.putAccounts(accountChanges);
       for (const tx of block.transactions) this.store.putMeta(`tx/${transactionIdHex(tx)}`, u64(height));
+      for (const f of block.faults) this.store.putMeta(`fault/${faultKey(f)}`, u64(height));
       for (const c of changes) this.store.setLabel(c.height, c.label);
+      this.store.putMeta(`${META_UNDO}${height}`, undo);
+      // Final blocks are never reverted: their undo records go.
+      for (let h = this.window.lastFinal + 1; h <= window.lastFinal; h++)
+        this.store.deleteMeta(`${META_UNDO}${h}`);
       this.store.putMeta(META_LAST_FINAL, u64(window.lastFinal));
       this.store.putMeta(META_TIP_ATTESTATION, encodeAttestation(attestation));
     });
@@ -136,7 +156,89 @@ export class Chain {
     this.window = window;
     this.tipValue = { block, hash, height };
     this.tipAttestationValue = attestation;
+    return label;
   }
+
+  /** True when a fault proof for this slot is already in a block of this chain. */
+  hasFault(key: string): boolean {
+    return this.store.getMeta(`fault/${key}`) !== undefined;
+  }
+
+  /**
+   * Fork choice fallback: removes the blocks above `height` (none of them final), restoring
+   * the state each one changed, in one store transaction. Returns the removed blocks, newest
+   * first.
+   */
+  revertTo(height: number): Block[] {
+    if (height < this.window.lastFinal) {
+      throw new Error(`cannot revert to ${height}: block ${this.window.lastFinal} is final`);
+    }
+    const removed: Block[] = [];
+    const undos: Array<Array<[Uint8Array, Account | null]>> = [];
+    for (let h = this.tipValue.height; h > height; h--) {
+      const stored = this.store.getBlock(h);
+      const undo = this.store.getMeta(`${META_UNDO}${h}`);
+      if (stored === undefined || undo === undefined) throw new Error(`missing block or undo record ${h}`);
+      removed.push(decodeBlock(stored.bytes));
+      undos.push(decodeUndo(undo));
+    }
+    if (removed.length === 0) return removed;
+    const oldest = removed[removed.length - 1]!;
+    const newTip = this.store.getBlock(height);
+    if (newTip === undefined) throw new Error(`missing block ${height}`);
+    // The attestation of the new tip rides in the header of the block above it.
+    const tipAttestation = oldest.header.prevAttestation;
+    this.store.transaction(() => {
+      for (let i = 0; i < removed.length; i++) {
+        const b = removed[i]!;
+        for (const [address, account] of undos[i]!) {
+          if (account === null) this.store.deleteAccount(address);
+          else this.store.putAccounts([[address, account]]);
+        }
+        for (const tx of b.transactions) this.store.deleteMeta(`tx/${transactionIdHex(tx)}`);
+        for (const f of b.faults) this.store.deleteMeta(`fault/${faultKey(f)}`);
+        this.store.deleteMeta(`${META_UNDO}${b.header.height}`);
+        this.store.deleteBlock(b.header.height);
+      }
+      if (tipAttestation === null) this.store.deleteMeta(META_TIP_ATTESTATION);
+      else this.store.putMeta(META_TIP_ATTESTATION, encodeAttestation(tipAttestation));
+    });
+    for (const undo of undos) this.state.restore(undo);
+    this.window = {
+      lastFinal: this.window.lastFinal,
+      labels: this.window.labels.slice(0, height - this.window.lastFinal),
+    };
+    this.tipValue = { block: decodeBlock(newTip.bytes), hash: newTip.hash, height };
+    this.tipAttestationValue = tipAttestation;
+    return removed;
+  }
+}
+
+function encodeUndo(entries: ReadonlyArray<readonly [Uint8Array, Account | null]>): Uint8Array {
+  const w = new Writer(64 * entries.length + 8);
+  w.u32(entries.length);
+  for (const [address, account] of entries) {
+    w.fixed(address, ADDRESS_BYTES);
+    if (account === null) w.u8(0);
+    else w.u8(1).u64(account.balance).u64(account.nonce);
+  }
+  return w.finish();
+}
+
+function decodeUndo(bytes: Uint8Array): Array<[Uint8Array, Account | null]> {
+  const r = new Reader(bytes);
+  const n = r.u32("undo count");
+  const out: Array<[Uint8Array, Account | null]> = [];
+  for (let i = 0; i < n; i++) {
+    const address = r.fixed(ADDRESS_BYTES, "undo address");
+    const present = r.u8("undo flag");
+    out.push([
+      address,
+      present === 1 ? { balance: r.u64("undo balance"), nonce: r.u64("undo nonce") } : null,
+    ]);
+  }
+  r.end("undo record");
+  return out;
 }
 
 function encodeAttestation(a: Attestation): Uint8Array {

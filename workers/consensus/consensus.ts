@@ -26,10 +26,10 @@ import {
 } from "../../protocol/attestation.js";
 import { type Block, headerHash } from "../../protocol/block.js";
 import { bytesEqual, toHex } from "../../protocol/bytes.js";
+import { FaultKind, type FaultProof } from "../../protocol/fault.js";
 import { type Message, MessageType, type SignedVote } from "../../protocol/messages.js";
 import type { ConsensusParams } from "../../protocol/params.js";
 import type { Logger } from "./node-options.js";
-import { Label } from "./ports.js";
 import type { RoundCommittees } from "./round-committees.js";
 import { seedMessage } from "./seed.js";
 import type { SigningGuard } from "./signing-guard.js";
@@ -57,10 +57,20 @@ export interface ConsensusHost {
   broadcast(message: Message): void;
   /** Full validation and execution of a candidate of the current round. */
   validateCandidate(block: Block): Promise<boolean>;
-  /** Builds (and executes) this node's candidate for the iteration, header unsigned. */
-  buildCandidate(round: RoundInput, iteration: number, seed: Uint8Array): Promise<Block>;
+  /**
+   * Builds (and executes) this node's candidate for the iteration, header unsigned, carrying
+   * the failure attestations this node holds for the earlier iterations.
+   */
+  buildCandidate(
+    round: RoundInput,
+    iteration: number,
+    seed: Uint8Array,
+    failedIterations: readonly (Attestation | null)[],
+  ): Promise<Block>;
   /** A Valid quorum for a candidate this node holds and found valid: commit it. */
-  accept(block: Block, attestation: Attestation, label: Label.Accepted | Label.Attested): Promise<void>;
+  accept(block: Block, attestation: Attestation): Promise<void>;
+  /** Two contradicting messages signed by one provisioner, both signatures checked. */
+  reportFault(proof: FaultProof): void;
   /** A Valid quorum for a candidate this node lacks (or could not validate): fetch it. */
   missingCandidate(round: number, attestation: Attestation): void;
   /** Records the iteration in progress, so a restart resumes there. */
@@ -182,12 +192,13 @@ export class Consensus {
     if (it === null || !bytesEqual(h.prevHash, input.prevHash)) return;
     const hash = headerHash(h);
     if (it.candidateHash !== null) {
-      if (!bytesEqual(it.candidateHash, hash)) {
+      if (!bytesEqual(it.candidateHash, hash) && this.host.crypto.verify(h.generator, hash, h.signature)) {
         this.host.log("warn", "fault-double-candidate", {
           round: input.round,
           iteration: h.iteration,
           generator: toHex(h.generator),
         });
+        this.host.reportFault({ kind: FaultKind.DoubleCandidate, a: it.candidate!.header, b: h });
       }
       return;
     }
@@ -203,7 +214,11 @@ export class Consensus {
     it.candidate = block;
     it.candidateHash = hash;
     if (h.iteration === this.iterationIndex && this.phase === "proposal") await this.enterValidation();
-    else await this.maybeAcceptPending(it);
+    else {
+      // Emergency mode: iterations stay open, so a late candidate is still voted on.
+      if (this.isEmergency(it.index) && it.index < this.iterationIndex) await this.voteValidation(it);
+      await this.maybeAcceptPending(it);
+    }
   }
 
   async onValidationVote(signed: SignedVote): Promise<void> {
@@ -211,10 +226,11 @@ export class Consensus {
     if (it === null) return;
     if (signed.vote.kind === VoteKind.NoQuorum) return; // not a validation vote
     const outcome = it.validation.add(signed.vote, signed.signer, signed.signature);
-    this.report(outcome, signed, "validation");
+    this.report(outcome, signed, StepKind.Validation);
     if (outcome.kind === "quorum") {
       it.proofs.set(voteKey(outcome.vote), outcome.stepVotes);
       if (it.index === this.iterationIndex && this.phase === "validation") await this.enterRatification();
+      else if (this.isEmergency(it.index) && it.index < this.iterationIndex) await this.voteRatification(it);
     }
   }
 
@@ -227,7 +243,7 @@ export class Consensus {
       return;
     }
     const outcome = it.ratification.add(signed.vote, signed.signer, signed.signature);
-    this.report(outcome, signed, "ratification");
+    this.report(outcome, signed, StepKind.Ratification);
     if (outcome.kind === "quorum") await this.onRatified(it, outcome.vote, outcome.stepVotes);
   }
 
@@ -272,7 +288,7 @@ export class Consensus {
     this.iterationIndex = index;
     this.host.persistIteration(input.round, index);
     this.phase = "proposal";
-    this.deadline = this.host.now() + this.timeouts.proposal;
+    this.deadline = this.host.now() + this.stepTimeout("proposal");
     const it = this.iterationState(index)!;
     const guard = this.host.guard;
     const generator = input.committees.generator(index);
@@ -286,14 +302,17 @@ export class Consensus {
   private async propose(it: Iteration, guard: SigningGuard): Promise<void> {
     const input = this.input!;
     const seed = this.host.crypto.sign(guard.key.secretKey, seedMessage(input.prevSeed));
-    const unsigned = await this.host.buildCandidate(input, it.index, seed);
+    // Relaxed mode: failure attestations of at most `relaxIterations` earlier iterations.
+    const carried = Math.min(it.index, this.host.params.relaxIterations);
+    const failed = Array.from({ length: carried }, (_, i) => this.iterations.get(i)?.failed ?? null);
+    const unsigned = await this.host.buildCandidate(input, it.index, seed, failed);
     const hash = headerHash(unsigned.header);
     const signature = guard.sign(input.round, it.index, StepKind.Proposal, hash);
     if (signature === null) {
       this.host.log("warn", "refused-double-candidate", { round: input.round, iteration: it.index });
       return;
     }
-    const block: Block = { header: { ...unsigned.header, signature }, transactions: unsigned.transactions };
+    const block: Block = { ...unsigned, header: { ...unsigned.header, signature } };
     it.candidate = block;
     it.candidateHash = hash;
     it.verdict = true;
@@ -308,59 +327,80 @@ export class Consensus {
   private async enterValidation(): Promise<void> {
     const it = this.iterationState(this.iterationIndex)!;
     this.phase = "validation";
-    this.deadline = this.host.now() + this.timeouts.validation;
-    const guard = this.host.guard;
-    if (
-      guard !== null &&
-      it.validation.committee.creditsOf(guard.key.publicKey) > 0 &&
-      !it.validation.hasVoted(guard.key.publicKey)
-    ) {
-      let vote: Vote;
-      if (it.candidate === null) vote = voteOf(VoteKind.NoCandidate);
-      else {
-        const valid = await this.verdictOf(it);
-        vote = voteOf(valid ? VoteKind.Valid : VoteKind.Invalid, it.candidateHash!);
-      }
-      const signed = this.signVote(it, StepKind.Validation, vote, guard);
-      if (signed !== null) {
-        this.host.broadcast({ type: MessageType.Validation, signed });
-        const outcome = it.validation.add(vote, signed.signer, signed.signature);
-        if (outcome.kind === "quorum") it.proofs.set(voteKey(outcome.vote), outcome.stepVotes);
-      }
-    }
+    this.deadline = this.host.now() + this.stepTimeout("validation");
+    await this.voteValidation(it);
     if (it.validation.quorum !== null && this.phase === "validation" && this.iterationIndex === it.index) {
       await this.enterRatification();
     }
   }
 
+  /**
+   * This node's validation vote for `it`, if it sits on the committee and has not voted. In
+   * emergency mode there is no NoCandidate vote: members wait for the candidate, however late.
+   */
+  private async voteValidation(it: Iteration): Promise<void> {
+    const guard = this.host.guard;
+    if (guard === null || it.validation.committee.creditsOf(guard.key.publicKey) === 0) return;
+    if (it.validation.hasVoted(guard.key.publicKey)) return;
+    let vote: Vote;
+    if (it.candidate === null) {
+      if (this.isEmergency(it.index)) return;
+      vote = voteOf(VoteKind.NoCandidate);
+    } else {
+      const valid = await this.verdictOf(it);
+      vote = voteOf(valid ? VoteKind.Valid : VoteKind.Invalid, it.candidateHash!);
+    }
+    const signed = this.signVote(it, StepKind.Validation, vote, guard);
+    if (signed === null) return;
+    this.host.broadcast({ type: MessageType.Validation, signed });
+    const outcome = it.validation.add(vote, signed.signer, signed.signature);
+    if (outcome.kind === "quorum") it.proofs.set(voteKey(outcome.vote), outcome.stepVotes);
+  }
+
   private async enterRatification(): Promise<void> {
     const it = this.iterationState(this.iterationIndex)!;
     this.phase = "ratification";
-    this.deadline = this.host.now() + this.timeouts.ratification;
-    const guard = this.host.guard;
-    if (
-      guard !== null &&
-      it.ratification.committee.creditsOf(guard.key.publicKey) > 0 &&
-      !it.ratification.hasVoted(guard.key.publicKey)
-    ) {
-      const q = it.validation.quorum;
-      const vote = q === null ? voteOf(VoteKind.NoQuorum) : q.vote;
-      const proof = q === null ? EMPTY_STEP_VOTES : q.stepVotes;
-      const signed = this.signVote(it, StepKind.Ratification, vote, guard);
-      if (signed !== null) {
-        this.host.broadcast({ type: MessageType.Ratification, signed, validation: proof });
-        if (q !== null) it.proofs.set(voteKey(vote), proof);
-        const outcome = it.ratification.add(vote, signed.signer, signed.signature);
-        if (outcome.kind === "quorum") {
-          await this.onRatified(it, outcome.vote, outcome.stepVotes);
-          return;
-        }
-      }
-    }
+    this.deadline = this.host.now() + this.stepTimeout("ratification");
+    if (await this.voteRatification(it)) return;
     const q = it.ratification.quorum;
     if (q !== null && this.iterationIndex === it.index && this.phase === "ratification") {
       await this.onRatified(it, q.vote, q.stepVotes);
     }
+  }
+
+  /**
+   * This node's ratification vote for the validation result it saw (NoQuorum if none; in
+   * emergency mode only a Valid result is ratified). True if the vote completed a quorum.
+   */
+  private async voteRatification(it: Iteration): Promise<boolean> {
+    const guard = this.host.guard;
+    if (guard === null || it.ratification.committee.creditsOf(guard.key.publicKey) === 0) return false;
+    if (it.ratification.hasVoted(guard.key.publicKey)) return false;
+    const q = it.validation.quorum;
+    if (this.isEmergency(it.index) && (q === null || q.vote.kind !== VoteKind.Valid)) return false;
+    const vote = q === null ? voteOf(VoteKind.NoQuorum) : q.vote;
+    const proof = q === null ? EMPTY_STEP_VOTES : q.stepVotes;
+    const signed = this.signVote(it, StepKind.Ratification, vote, guard);
+    if (signed === null) return false;
+    this.host.broadcast({ type: MessageType.Ratification, signed, validation: proof });
+    if (q !== null) it.proofs.set(voteKey(vote), proof);
+    const outcome = it.ratification.add(vote, signed.signer, signed.signature);
+    if (outcome.kind !== "quorum") return false;
+    await this.onRatified(it, outcome.vote, outcome.stepVotes);
+    return true;
+  }
+
+  /** Emergency mode (../shared/DESIGN.md): from `emergencyIteration` on. */
+  private isEmergency(iteration: number): boolean {
+    return iteration >= this.host.params.emergencyIteration;
+  }
+
+  /**
+   * A step's timeout. In emergency mode steps do not end an iteration's life (it stays open for
+   * late candidates and votes); the next iteration starts after the maximum step timeout.
+   */
+  private stepTimeout(step: "proposal" | "validation" | "ratification"): number {
+    return this.isEmergency(this.iterationIndex) ? this.host.params.stepTimeoutMaxMs : this.timeouts[step];
   }
 
   private async nextIteration(): Promise<void> {
@@ -382,6 +422,8 @@ export class Consensus {
   private async onAttested(it: Iteration, attestation: Attestation, local: boolean): Promise<void> {
     const input = this.input!;
     if (attestation.result.kind !== VoteKind.Valid) {
+      // Emergency mode: only Valid quorums count; failures do not end an iteration early.
+      if (this.isEmergency(it.index)) return;
       if (it.failed === null) {
         it.failed = attestation;
         this.host.log("info", "iteration-failed", {
@@ -415,12 +457,9 @@ export class Consensus {
       this.host.missingCandidate(input.round, pending.attestation);
       return;
     }
-    // Attested when every earlier iteration of the round is known to have failed with a quorum.
-    let attested = true;
-    for (let i = 0; i < it.index; i++) if (this.iterations.get(i)?.failed == null) attested = false;
     this.pendingValid = null;
     this.phase = "stalled"; // until the host starts the next round
-    await this.host.accept(it.candidate, pending.attestation, attested ? Label.Attested : Label.Accepted);
+    await this.host.accept(it.candidate, pending.attestation);
   }
 
   // ---- helpers --------------------------------------------------------------------------
@@ -510,16 +549,34 @@ export class Consensus {
     return it;
   }
 
-  private report(outcome: AddVoteOutcome, signed: SignedVote, step: string): void {
+  private report(
+    outcome: AddVoteOutcome,
+    signed: SignedVote,
+    step: StepKind.Validation | StepKind.Ratification,
+  ): void {
     if (outcome.kind === "equivocation") {
       this.host.log("warn", "fault-double-vote", {
         round: signed.header.round,
         iteration: signed.header.iteration,
-        step,
+        step: StepKind[step],
         signer: toHex(signed.signer),
       });
+      // Evidence needs each signature checked on its own (an aggregate check proves only sums).
+      const message = (v: Vote) => voteSigningMessage(this.host.chainId, signed.header, step, v);
+      const first = {
+        header: signed.header,
+        vote: outcome.first,
+        signer: signed.signer,
+        signature: outcome.firstSignature,
+      };
+      if (
+        this.host.crypto.verify(signed.signer, message(first.vote), first.signature) &&
+        this.host.crypto.verify(signed.signer, message(signed.vote), signed.signature)
+      ) {
+        this.host.reportFault({ kind: FaultKind.DoubleVote, step, a: first, b: signed });
+      }
     } else if (outcome.kind === "bad-signature") {
-      this.host.log("warn", "vote-bad-signature", { step, signers: outcome.signers });
+      this.host.log("warn", "vote-bad-signature", { step: StepKind[step], signers: outcome.signers });
     }
   }
 

@@ -1,15 +1,28 @@
 /**
  * Finality labels (../shared/DESIGN.md, "Finality labels"):
  * - Accepted: committed through a Valid ratification quorum.
- * - Attested: accepted, and every earlier iteration of its round is known to have failed with a
- *   quorum (so no other candidate of that round can also have a quorum). Iteration 0 is Attested.
- * - Confirmed: an Attested block with an Attested child; an Accepted block once followed by two
- *   consecutive Attested blocks (a competing branch would need quorums it cannot get).
+ * - Attested: accepted, and its header proves every earlier iteration of its round failed with
+ *   a quorum (so no lower-iteration sibling can also have a quorum). Iteration 0 is Attested.
+ *   Beyond `relaxIterations` a header carries no more failure proofs: such blocks are Accepted.
+ * - Confirmed: an Attested block with an Attested child; an Accepted block once followed by
+ *   `rollingFinalityBlocks` consecutive Attested blocks (Dusk's rolling finality: every block on
+ *   top samples more provisioners that accepted it; a competing sibling would have arrived).
  * - Final: Confirmed, and every block since the last Final one is Confirmed.
  * With honest timing a block is Final one block after it (about one block time).
  */
 
+import type { BlockHeader } from "../../protocol/header.js";
+import type { ConsensusParams } from "../../protocol/params.js";
 import { Label } from "./ports.js";
+
+/** The label a block starts with, from its header alone (the same on every node). */
+export function labelOfHeader(h: BlockHeader, params: ConsensusParams): Label.Accepted | Label.Attested {
+  if (h.iteration === 0) return Label.Attested;
+  if (h.iteration > params.relaxIterations) return Label.Accepted;
+  return h.failedIterations.length === h.iteration && h.failedIterations.every((a) => a !== null)
+    ? Label.Attested
+    : Label.Accepted;
+}
 
 /** Labels of blocks above the last final height, oldest first. */
 export interface LabelWindow {
@@ -26,15 +39,21 @@ export interface LabelChange {
  * Recomputes labels after a block was appended to `window` (its label already pushed).
  * Returns the changes and the new window; pure.
  */
-export function advanceLabels(window: LabelWindow): { window: LabelWindow; changes: LabelChange[] } {
+export function advanceLabels(
+  window: LabelWindow,
+  rollingFinalityBlocks: number,
+): { window: LabelWindow; changes: LabelChange[] } {
   const labels = window.labels.slice();
   const changes: LabelChange[] = [];
   const strong = (i: number) => labels[i] !== undefined && labels[i]! >= Label.Attested;
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i]!;
     if (l >= Label.Confirmed) continue;
-    const confirmed =
-      (l === Label.Attested && strong(i + 1)) || (l === Label.Accepted && strong(i + 1) && strong(i + 2));
+    let confirmed = l === Label.Attested && strong(i + 1);
+    if (l === Label.Accepted) {
+      confirmed = true;
+      for (let k = 1; k <= rollingFinalityBlocks; k++) if (!strong(i + k)) confirmed = false;
+    }
     if (confirmed) {
       labels[i] = Label.Confirmed;
       changes.push({ height: window.lastFinal + 1 + i, label: Label.Confirmed });

@@ -54,6 +54,18 @@ export class MemoryChainStore implements ChainStore {
     return this.tip;
   }
 
+  deleteBlock(height: number): void {
+    const b = this.blocks.get(height);
+    if (b === undefined) return;
+    this.blocks.delete(height);
+    this.byHash.delete(toHex(b.hash));
+    if (height === this.tip) this.tip = Math.max(-1, ...this.blocks.keys());
+  }
+
+  deleteAccount(address: Uint8Array): void {
+    this.accounts.delete(toHex(address));
+  }
+
   putAccounts(changes: ReadonlyArray<readonly [Uint8Array, Account]>): void {
     for (const [address, account] of changes) this.accounts.set(toHex(address), [address, account]);
   }

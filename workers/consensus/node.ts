@@ -9,10 +9,18 @@
 
 import type { Attestation } from "../../protocol/attestation.js";
 import { VoteKind } from "../../protocol/attestation.js";
-import { type Block, blockHash, decodeBlock, headerHash, transactionsRoot } from "../../protocol/block.js";
+import {
+  type Block,
+  blockHash,
+  decodeBlock,
+  faultsRoot,
+  headerHash,
+  transactionsRoot,
+} from "../../protocol/block.js";
 import { BLS_SIGNATURE_BYTES } from "../../protocol/bls.js";
 import { bytesEqual, toHex } from "../../protocol/bytes.js";
 import { isProtocolError, ProtocolError } from "../../protocol/errors.js";
+import { type FaultProof, faultKey, faultSlot } from "../../protocol/fault.js";
 import { genesisHash } from "../../protocol/genesis.js";
 import { DEFAULT_MEMPOOL_OPTIONS, Mempool } from "../../protocol/mempool.js";
 import { decodeMessage, encodeMessage, type Message, MessageType } from "../../protocol/messages.js";
@@ -28,6 +36,7 @@ import {
 } from "../executor/execute-block.js";
 import { Chain } from "./chain.js";
 import { Consensus, type ConsensusHost, type RoundInput } from "./consensus.js";
+import { checkFault, type FaultContext } from "./fault-rules.js";
 import type { BlockView, NodeApi, NodeStatus, ResourceUsage, TransactionView } from "./node-api.js";
 import type { Logger, NodeDeps, NodeOptions } from "./node-options.js";
 import { Label } from "./ports.js";
@@ -45,6 +54,10 @@ const SYNC_REQUEST_TIMEOUT_MS = 2_000;
 /** Executed candidates kept per round (one per iteration at most). */
 const MAX_EXECUTED_CANDIDATES = 64;
 const META_ITERATION = "consensus/iteration";
+/** Fault proofs waiting for inclusion. */
+const MAX_PENDING_FAULTS = 64;
+/** Committees of recent rounds kept (fault checks look back at most faultWindowRounds). */
+const MAX_CACHED_COMMITTEES = 16;
 /** Next-round messages kept for replay (a round's worth for a 64-member committee and more). */
 const MAX_EARLY_MESSAGES = 512;
 
@@ -80,6 +93,9 @@ export class Node implements NodeApi, ConsensusHost {
   private peerCursor = 0;
   /** Committees of the tip's own round, to check the parent attestation a candidate carries. */
   private tipCommittees: RoundCommittees | null = null;
+  /** Fault proofs seen and checked, waiting for a block of this node's to carry them. */
+  private readonly pendingFaults = new Map<string, FaultProof>();
+  private readonly committeeCache = new Map<string, RoundCommittees>();
 
   constructor(
     private readonly options: NodeOptions,
@@ -259,7 +275,12 @@ export class Node implements NodeApi, ConsensusHost {
     }
   }
 
-  async buildCandidate(round: RoundInput, iteration: number, seed: Uint8Array): Promise<Block> {
+  async buildCandidate(
+    round: RoundInput,
+    iteration: number,
+    seed: Uint8Array,
+    failedIterations: readonly (Attestation | null)[],
+  ): Promise<Block> {
     const tip = this.chain.tip;
     const exec = this.options.genesis.params.execution;
     let txs = this.mempool.select(this.chain.state, exec);
@@ -281,6 +302,7 @@ export class Node implements NodeApi, ConsensusHost {
       }
     }
     if (result === null) throw new Error("could not build a candidate");
+    const faults = this.faultsToInclude(round.round);
     const header = {
       version: 1,
       height: round.round,
@@ -290,25 +312,84 @@ export class Node implements NodeApi, ConsensusHost {
       generator: this.guard!.key.publicKey,
       txRoot: transactionsRoot(txs),
       stateRoot: result.stateRoot,
+      faultRoot: faultsRoot(faults),
       gasUsed: result.gasUsed,
       iteration,
       prevAttestation: tip.height === 0 ? null : this.chain.tipAttestation,
+      failedIterations,
       signature: new Uint8Array(BLS_SIGNATURE_BYTES),
     };
     this.remember(toHex(headerHash(header)), result);
-    return { header, transactions: txs };
+    return { header, transactions: txs, faults };
   }
 
-  async accept(
-    block: Block,
-    attestation: Attestation,
-    label: Label.Accepted | Label.Attested,
-  ): Promise<void> {
+  async accept(block: Block, attestation: Attestation): Promise<void> {
     const hash = toHex(blockHash(block));
     const result = this.executed.get(hash);
     if (result === undefined) throw new Error(`accepted block ${hash} was never executed here`);
-    this.commit(block, result, attestation, label);
+    this.commit(block, result, attestation);
     this.startRound(false);
+  }
+
+  reportFault(proof: FaultProof): void {
+    const key = faultKey(proof);
+    if (this.pendingFaults.has(key) || this.chain.hasFault(key)) return;
+    if (this.pendingFaults.size >= MAX_PENDING_FAULTS) {
+      const oldest = this.pendingFaults.keys().next().value;
+      if (oldest !== undefined) this.pendingFaults.delete(oldest);
+    }
+    this.pendingFaults.set(key, proof);
+  }
+
+  /** Pending fault proofs that hold for a block at `height`, within the per-block bound. */
+  private faultsToInclude(height: number): FaultProof[] {
+    const out: FaultProof[] = [];
+    const ctx = this.faultContext(height);
+    for (const [key, proof] of this.pendingFaults) {
+      if (out.length >= this.params.maxFaultsPerBlock) break;
+      if (this.chain.hasFault(key)) {
+        this.pendingFaults.delete(key);
+        continue;
+      }
+      const slot = faultSlot(proof);
+      if (slot.round >= height) continue; // proven from the next round on
+      const problem = checkFault(proof, ctx);
+      if (problem === null) out.push(proof);
+      else this.pendingFaults.delete(key);
+    }
+    return out;
+  }
+
+  private faultContext(height: number): FaultContext {
+    return {
+      chainId: this.chainId,
+      crypto: this.crypto,
+      height,
+      windowRounds: this.params.faultWindowRounds,
+      hashAt: (h) => (h <= this.chain.tip.height ? this.chain.blockAt(h)?.hash : undefined),
+      committeesOf: (round) => this.committeesOf(round),
+    };
+  }
+
+  /** Committees of a round of this chain (seeded by its block round - 1), cached. */
+  private committeesOf(round: number): RoundCommittees {
+    const below = this.chain.blockAt(round - 1);
+    if (below === undefined) throw new Error(`no block ${round - 1} to seed round ${round}`);
+    const key = `${round}/${toHex(below.hash)}`;
+    let c = this.committeeCache.get(key);
+    if (c === undefined) {
+      const seed =
+        round - 1 === this.chain.tip.height
+          ? this.chain.tip.block.header.seed
+          : decodeBlock(below.bytes).header.seed;
+      c = new RoundCommittees(round, seed, this.provisioners, this.params);
+      if (this.committeeCache.size >= MAX_CACHED_COMMITTEES) {
+        const oldest = this.committeeCache.keys().next().value;
+        if (oldest !== undefined) this.committeeCache.delete(oldest);
+      }
+      this.committeeCache.set(key, c);
+    }
+    return c;
   }
 
   missingCandidate(round: number, attestation: Attestation): void {
@@ -372,14 +453,10 @@ export class Node implements NodeApi, ConsensusHost {
     this.executed.set(hashHex, result);
   }
 
-  private commit(
-    block: Block,
-    result: ExecutionResult,
-    attestation: Attestation,
-    label: Label.Accepted | Label.Attested,
-  ): void {
-    this.chain.commit(block, result.overlay, attestation, label);
+  private commit(block: Block, result: ExecutionResult, attestation: Attestation): void {
+    const label = this.chain.commit(block, result.overlay, attestation);
     this.mempool.prune(this.chain.state);
+    for (const f of block.faults) this.pendingFaults.delete(faultKey(f));
     this.log("info", "block-accepted", {
       height: block.header.height,
       iteration: block.header.iteration,
@@ -502,8 +579,7 @@ export class Node implements NodeApi, ConsensusHost {
       if (attestation === null) break;
       try {
         const result = await this.checkSyncedBlock(block, attestation);
-        const label = block.header.iteration === 0 ? Label.Attested : Label.Accepted;
-        this.commit(block, result, attestation, label);
+        this.commit(block, result, attestation);
         applied += 1;
       } catch (e) {
         this.log("warn", "synced-block-invalid", { peer, height: block.header.height, error: String(e) });
@@ -570,6 +646,8 @@ export class Node implements NodeApi, ConsensusHost {
     if (!verifySeed(this.crypto, h.generator, tip.block.header.seed, h.seed))
       fail("seed is not the generator's signature over the parent seed");
     this.checkParentAttestation(h.prevAttestation);
+    this.checkFailedIterations(h);
+    this.checkFaults(block);
     const result = await executeTransactions(this.chain.state, block.transactions, {
       chainId: this.chainId,
       params: exec,
@@ -579,6 +657,61 @@ export class Node implements NodeApi, ConsensusHost {
     if (result.gasUsed !== h.gasUsed) fail("gas used mismatch");
     this.remember(toHex(blockHash(block)), result);
     return result;
+  }
+
+  /**
+   * Relaxed mode: exactly min(iteration, relaxIterations) entries, each either null or a
+   * failure attestation (never Valid) that verifies for that iteration of this round.
+   */
+  private checkFailedIterations(h: Block["header"]): void {
+    const expected = Math.min(h.iteration, this.params.relaxIterations);
+    if (h.failedIterations.length !== expected) {
+      throw new ProtocolError(
+        "BLOCK_INVALID",
+        `carries ${h.failedIterations.length} failed iterations, expected ${expected}`,
+        {},
+      );
+    }
+    const committees = this.committeesOf(h.height);
+    h.failedIterations.forEach((att, i) => {
+      if (att === null) return;
+      if (att.result.kind === VoteKind.Valid) {
+        throw new ProtocolError("BLOCK_INVALID", `failed iteration ${i} carries a Valid attestation`, {});
+      }
+      const check = verifyAttestation(
+        this.chainId,
+        { round: h.height, iteration: i, prevHash: h.prevHash },
+        att,
+        committees,
+        this.crypto,
+      );
+      if (!check.ok) throw new ProtocolError("BLOCK_INVALID", `failed iteration ${i}: ${check.reason}`, {});
+    });
+  }
+
+  /** Fault proofs: bounded, committed by the fault root, each new to this chain and valid. */
+  private checkFaults(block: Block): void {
+    const h = block.header;
+    if (block.faults.length > this.params.maxFaultsPerBlock) {
+      throw new ProtocolError(
+        "BLOCK_INVALID",
+        `carries ${block.faults.length} faults, limit ${this.params.maxFaultsPerBlock}`,
+        {},
+      );
+    }
+    if (!bytesEqual(h.faultRoot, faultsRoot(block.faults)))
+      throw new ProtocolError("BLOCK_INVALID", "fault root mismatch", {});
+    const seen = new Set<string>();
+    const ctx = this.faultContext(h.height);
+    for (const f of block.faults) {
+      const key = faultKey(f);
+      if (seen.has(key) || this.chain.hasFault(key)) {
+        throw new ProtocolError("BLOCK_INVALID", `fault ${key} is already proven`, {});
+      }
+      seen.add(key);
+      const problem = checkFault(f, ctx);
+      if (problem !== null) throw new ProtocolError("BLOCK_INVALID", `fault ${key}: ${problem}`, {});
+    }
   }
 
   /** The attestation a block carries must prove its parent (the tip); none above genesis. */

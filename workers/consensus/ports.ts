@@ -53,7 +53,11 @@ export interface ChainStore {
   getBlockByHash(hash: Uint8Array): StoredBlock | undefined;
   /** Highest stored height, or -1 when empty. */
   tipHeight(): number;
+  /** Removes a block (only non-final blocks are ever reverted). */
+  deleteBlock(height: number): void;
   putAccounts(changes: ReadonlyArray<readonly [Uint8Array, Account]>): void;
+  /** Removes an account that a reverted block created. */
+  deleteAccount(address: Uint8Array): void;
   loadAccounts(): Array<[Uint8Array, Account]>;
   getMeta(key: string): Uint8Array | undefined;
   putMeta(key: string, value: Uint8Array): void;

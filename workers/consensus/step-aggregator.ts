@@ -27,7 +27,7 @@ export type AddVoteOutcome =
   | { readonly kind: "added" }
   | { readonly kind: "quorum"; readonly vote: Vote; readonly stepVotes: StepVotes }
   | { readonly kind: "duplicate" }
-  | { readonly kind: "equivocation"; readonly first: Vote }
+  | { readonly kind: "equivocation"; readonly first: Vote; readonly firstSignature: Uint8Array }
   | { readonly kind: "not-member" }
   | { readonly kind: "bad-signature"; readonly signers: readonly string[] };
 
@@ -40,7 +40,7 @@ interface Ballot {
 }
 
 export class StepAggregator {
-  private readonly voted = new Map<string, Vote>();
+  private readonly voted = new Map<string, { vote: Vote; signature: Uint8Array }>();
   private readonly ballots = new Map<string, Ballot>();
   private reached: { vote: Vote; stepVotes: StepVotes } | null = null;
 
@@ -66,7 +66,9 @@ export class StepAggregator {
     const signerHex = toHex(signer);
     const previous = this.voted.get(signerHex);
     if (previous !== undefined) {
-      return votesEqual(previous, vote) ? { kind: "duplicate" } : { kind: "equivocation", first: previous };
+      return votesEqual(previous.vote, vote)
+        ? { kind: "duplicate" }
+        : { kind: "equivocation", first: previous.vote, firstSignature: previous.signature };
     }
     const key = `${vote.kind}/${toHex(vote.hash)}`;
     let ballot = this.ballots.get(key);
@@ -79,7 +81,7 @@ export class StepAggregator {
       };
       this.ballots.set(key, ballot);
     }
-    this.voted.set(signerHex, vote);
+    this.voted.set(signerHex, { vote, signature });
     ballot.signatures.set(signerHex, { publicKey: signer, signature, verified: false });
     ballot.credits += credits;
     if (this.reached !== null || ballot.credits < this.committee.quorum(vote.kind)) return { kind: "added" };
