@@ -6,6 +6,7 @@
 import { NobleSignatureVerifier } from "../../protocol/ed25519.js";
 import { devGenesisJson, type Genesis, parseGenesis } from "../../protocol/genesis.js";
 import { devProvisionerKey } from "../../protocol/keys.js";
+import { decodeMessage, type Message } from "../../protocol/messages.js";
 import { MemoryChainStore } from "../../workers/consensus/memory-chain-store.js";
 import { openNode } from "../../workers/consensus/node.js";
 import type { NodeApi } from "../../workers/consensus/node-api.js";
@@ -56,6 +57,8 @@ export class TestNetwork {
   private readonly queue: Envelope[] = [];
   /** Links that drop everything (both directions), e.g. to isolate a node. */
   readonly down = new Set<string>();
+  /** Drops single messages the test chooses (by sender, receiver and decoded message). */
+  drop: ((from: string, to: string, message: Message) => boolean) | null = null;
   delivered = 0;
 
   constructor(
@@ -123,6 +126,7 @@ export class TestNetwork {
       const target = this.nodes.get(e.to);
       if (target === undefined || this.down.has(e.to) || this.down.has(e.from) || !this.nodes.has(e.from))
         continue;
+      if (this.drop?.(e.from, e.to, decodeMessage(e.bytes))) continue;
       this.delivered += 1;
       await target.onMessage(e.from, e.bytes);
     }

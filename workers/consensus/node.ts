@@ -480,6 +480,7 @@ export class Node implements NodeApi, ConsensusHost {
         return;
       case MessageType.Quorum:
         if (this.routeRound(peer, m.header.round, m)) await this.consensus.onQuorum(m.header, m.attestation);
+        else if (m.header.round <= this.chain.tip.height) this.onPastQuorum(peer, m.header, m.attestation);
         return;
       case MessageType.Transaction:
         try {
@@ -532,13 +533,13 @@ export class Node implements NodeApi, ConsensusHost {
     return peers[this.peerCursor]!;
   }
 
-  private requestBlocks(peer: string, force: boolean): void {
+  private requestBlocks(peer: string, force: boolean, fromHeight = this.chain.tip.height + 1): void {
     if (peer === "") return;
     if (this.sync !== null && !force && this.now() < this.sync.deadline) return;
     this.sync = { peer, deadline: this.now() + SYNC_REQUEST_TIMEOUT_MS };
     const message = encodeMessage({
       type: MessageType.GetBlocks,
-      fromHeight: this.chain.tip.height + 1,
+      fromHeight,
       count: LIMITS.blocksPerRequest,
     });
     this.deps.transport.send(peer, message);
@@ -570,12 +571,25 @@ export class Node implements NodeApi, ConsensusHost {
   ): Promise<void> {
     if (this.sync?.peer === peer) this.sync = null;
     let applied = 0;
+    let reverted = false;
     for (let i = 0; i < blocks.length; i++) {
       const block = blocks[i]!;
-      const tip = this.chain.tip;
-      if (block.header.height <= tip.height) continue;
-      if (block.header.height !== tip.height + 1) break;
       const attestation = blocks[i + 1]?.header.prevAttestation ?? tipAttestation ?? this.pendingFor(block);
+      const tip = this.chain.tip;
+      if (block.header.height <= tip.height) {
+        const outcome = this.forkChoice(peer, block, attestation);
+        if (outcome === "same") continue;
+        if (outcome === "ours") break;
+        reverted = true; // our chain now ends just below this block, which extends it
+      } else if (block.header.height !== tip.height + 1) {
+        break;
+      } else if (!bytesEqual(block.header.prevHash, tip.hash)) {
+        // The peer's chain forked below our tip: fetch it from above the last final block, where
+        // the fork choice can compare siblings.
+        this.log("info", "fork-detected", { peer, height: block.header.height });
+        this.requestBlocks(peer, true, this.chain.finalizedHeight + 1);
+        break;
+      }
       if (attestation === null) break;
       try {
         const result = await this.checkSyncedBlock(block, attestation);
@@ -586,13 +600,111 @@ export class Node implements NodeApi, ConsensusHost {
         break;
       }
     }
-    if (applied > 0) {
+    if (applied > 0 || reverted) {
       this.log("info", "synced", { peer, blocks: applied, height: this.chain.tip.height });
       this.consensus.stop();
       this.startRound(false);
       // A full batch suggests the peer has more.
       if (blocks.length === LIMITS.blocksPerRequest) this.requestBlocks(peer, true);
     }
+  }
+
+  /**
+   * Fork choice between our block at `block`'s height and the peer's (Dusk: the lowest iteration
+   * wins; a final block is never replaced). "same": the same block; "ours": keep ours (and tell
+   * the peer, by sending our block's quorum, so it can switch); "theirs": our chain was reverted
+   * to just below `block`, which the caller then applies like any synced block.
+   */
+  private forkChoice(
+    peer: string,
+    block: Block,
+    attestation: Attestation | null,
+  ): "same" | "ours" | "theirs" {
+    const h = block.header.height;
+    const ours = this.chain.blockAt(h);
+    if (ours === undefined || bytesEqual(ours.hash, blockHash(block))) return "same";
+    const below = this.chain.blockAt(h - 1);
+    const oursHeader = decodeBlock(ours.bytes).header;
+    const finalHere = h <= this.chain.finalizedHeight;
+    if (finalHere || below === undefined || !bytesEqual(block.header.prevHash, below.hash)) {
+      if (finalHere) this.log("warn", "fork-below-final", { peer, height: h });
+      return "ours";
+    }
+    if (block.header.iteration >= oursHeader.iteration) {
+      this.sendOurQuorum(peer, h);
+      return "ours";
+    }
+    // Theirs is from a lower iteration: it wins if its attestation holds.
+    if (attestation === null) return "ours";
+    const header = { round: h, iteration: block.header.iteration, prevHash: block.header.prevHash };
+    const check =
+      attestation.result.kind === VoteKind.Valid && bytesEqual(attestation.result.hash, blockHash(block))
+        ? verifyAttestation(this.chainId, header, attestation, this.committeesOf(h), this.crypto)
+        : { ok: false as const, reason: "not a Valid quorum for this block" };
+    if (!check.ok) {
+      this.log("warn", "fork-attestation-invalid", { peer, height: h, reason: check.reason });
+      return "ours";
+    }
+    const removed = this.chain.revertTo(h - 1);
+    this.log("warn", "fallback", {
+      peer,
+      height: h,
+      reverted: removed.length,
+      ourIteration: oursHeader.iteration,
+      theirIteration: block.header.iteration,
+    });
+    // Their transactions go back to the mempool where they still apply.
+    for (const b of removed) {
+      for (const tx of b.transactions) {
+        try {
+          this.addToMempool(tx);
+        } catch {
+          // Stale or already included: dropped.
+        }
+      }
+    }
+    return "theirs";
+  }
+
+  /** Sends the peer the quorum of our block at `height` (its attestation rides in the child). */
+  private sendOurQuorum(peer: string, height: number): void {
+    const child = this.chain.blockAt(height + 1);
+    const ours = this.chain.blockAt(height);
+    if (ours === undefined) return;
+    const attestation =
+      child === undefined ? this.chain.tipAttestation : decodeBlock(child.bytes).header.prevAttestation;
+    if (attestation === null) return;
+    const oursHeader = decodeBlock(ours.bytes).header;
+    const header = { round: height, iteration: oursHeader.iteration, prevHash: oursHeader.prevHash };
+    this.deps.transport.send(peer, encodeMessage({ type: MessageType.Quorum, header, attestation }));
+  }
+
+  /**
+   * A Valid quorum for a round this node already decided: if it names a lower-iteration sibling
+   * of our (non-final) block, fetch that branch from the peer; the fork choice decides.
+   */
+  private onPastQuorum(
+    peer: string,
+    header: { round: number; iteration: number; prevHash: Uint8Array },
+    attestation: Attestation,
+  ): void {
+    if (attestation.result.kind !== VoteKind.Valid || header.round <= this.chain.finalizedHeight) return;
+    const ours = this.chain.blockAt(header.round);
+    const below = this.chain.blockAt(header.round - 1);
+    if (ours === undefined || below === undefined || bytesEqual(ours.hash, attestation.result.hash)) return;
+    if (!bytesEqual(header.prevHash, below.hash)) return;
+    if (header.iteration >= decodeBlock(ours.bytes).header.iteration) return;
+    const check = verifyAttestation(
+      this.chainId,
+      header,
+      attestation,
+      this.committeesOf(header.round),
+      this.crypto,
+    );
+    if (!check.ok) return;
+    this.pendingQuorum = { round: header.round, attestation };
+    this.log("info", "lower-iteration-quorum", { peer, round: header.round, iteration: header.iteration });
+    this.requestBlocks(peer, true, header.round);
   }
 
   private pendingFor(block: Block): Attestation | null {
