@@ -6,7 +6,7 @@
 import { NobleSignatureVerifier } from "../../protocol/ed25519.js";
 import { devGenesisJson, type Genesis, parseGenesis } from "../../protocol/genesis.js";
 import { devProvisionerKey } from "../../protocol/keys.js";
-import { decodeMessage, type Message } from "../../protocol/messages.js";
+import { decodeMessage, encodeMessage, type Message } from "../../protocol/messages.js";
 import { MemoryChainStore } from "../../workers/consensus/memory-chain-store.js";
 import { openNode } from "../../workers/consensus/node.js";
 import type { NodeApi } from "../../workers/consensus/node-api.js";
@@ -59,6 +59,8 @@ export class TestNetwork {
   readonly down = new Set<string>();
   /** Drops single messages the test chooses (by sender, receiver and decoded message). */
   drop: ((from: string, to: string, message: Message) => boolean) | null = null;
+  /** Extra messages a (byzantine) node broadcasts after each of its own. */
+  inject: ((from: string, message: Message) => Message[]) | null = null;
   delivered = 0;
 
   constructor(
@@ -76,7 +78,10 @@ export class TestNetwork {
   transportFor(id: string): Transport {
     return {
       broadcast: (bytes) => {
-        for (const other of this.ids) if (other !== id) this.queue.push({ from: id, to: other, bytes });
+        const extra = this.inject === null ? [] : this.inject(id, decodeMessage(bytes)).map(encodeMessage);
+        for (const b of [bytes, ...extra]) {
+          for (const other of this.ids) if (other !== id) this.queue.push({ from: id, to: other, bytes: b });
+        }
       },
       send: (peer, bytes) => {
         this.queue.push({ from: id, to: peer, bytes });

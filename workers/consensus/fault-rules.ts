@@ -4,10 +4,10 @@
  * they differ, the offender held that slot by sortition, and both signatures verify alone.
  */
 
-import { type StepKind, voteSigningMessage, votesEqual } from "../../protocol/attestation.js";
+import { type StepKind, VoteKind, voteSigningMessage, votesEqual } from "../../protocol/attestation.js";
 import { bytesEqual } from "../../protocol/bytes.js";
 import { FaultKind, type FaultProof, faultSlot } from "../../protocol/fault.js";
-import { headerHash } from "../../protocol/header.js";
+import { type BlockHeader, headerHash } from "../../protocol/header.js";
 import type { RoundCommittees } from "./round-committees.js";
 import type { VoteCrypto } from "./vote-crypto.js";
 
@@ -21,6 +21,24 @@ export interface FaultContext {
   hashAt(height: number): Uint8Array | undefined;
   /** Committees of `round` on this chain (seeded by the block below it). */
   committeesOf(round: number): RoundCommittees;
+}
+
+/**
+ * Missed generations (soft faults): generators of the earlier iterations that the header proves
+ * failed with a NoCandidate quorum. Derived from the header, so every node agrees on them;
+ * suspension and locked stake come with the staking issue.
+ */
+export function missedGenerations(
+  header: BlockHeader,
+  committees: RoundCommittees,
+): Array<{ iteration: number; generator: Uint8Array }> {
+  const out: Array<{ iteration: number; generator: Uint8Array }> = [];
+  header.failedIterations.forEach((att, iteration) => {
+    if (att !== null && att.result.kind === VoteKind.NoCandidate) {
+      out.push({ iteration, generator: committees.generator(iteration) });
+    }
+  });
+  return out;
 }
 
 /** Returns null when the proof holds, else the reason it does not. */

@@ -36,7 +36,7 @@ import {
 } from "../executor/execute-block.js";
 import { Chain } from "./chain.js";
 import { Consensus, type ConsensusHost, type RoundInput } from "./consensus.js";
-import { checkFault, type FaultContext } from "./fault-rules.js";
+import { checkFault, type FaultContext, missedGenerations } from "./fault-rules.js";
 import type { BlockView, NodeApi, NodeStatus, ResourceUsage, TransactionView } from "./node-api.js";
 import type { Logger, NodeDeps, NodeOptions } from "./node-options.js";
 import { Label } from "./ports.js";
@@ -454,7 +454,15 @@ export class Node implements NodeApi, ConsensusHost {
   }
 
   private commit(block: Block, result: ExecutionResult, attestation: Attestation): void {
+    const missed = missedGenerations(block.header, this.committeesOf(block.header.height));
     const label = this.chain.commit(block, result.overlay, attestation);
+    for (const m of missed) {
+      this.log("info", "fault-missed-generation", {
+        round: block.header.height,
+        iteration: m.iteration,
+        generator: toHex(m.generator),
+      });
+    }
     this.mempool.prune(this.chain.state);
     for (const f of block.faults) this.pendingFaults.delete(faultKey(f));
     this.log("info", "block-accepted", {
