@@ -19,7 +19,7 @@ import { builtinModules } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const PURE_DIRS = ["protocol", "workers/consensus", "workers/routing", "workers/executor"];
+const PURE_DIRS = ["protocol", "workers/consensus", "workers/routing", "workers/executor", "sim"];
 /** Upper bound on files scanned: a runaway directory walk is a bug, not a larger codebase. */
 const MAX_FILES = 10_000;
 

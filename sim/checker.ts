@@ -1,0 +1,160 @@
+/**
+ * The properties every simulated run must keep, checked from the outside through `NodeApi`:
+ *
+ *   safety    never two different Final blocks at one height across honest nodes; a block once
+ *             seen Final on a node never changes, loses its label or disappears (restarts
+ *             included); a node's finalized height never goes down.
+ *   validity  the Final chain links by parent hash from genesis and every block re-executes,
+ *             from the genesis state, to its header's state root and gas used
+ *             (workers/executor/execute-block.ts, independent of any node's state).
+ * Liveness and bounded memory are checked by the simulator loop (simulator.ts), which knows
+ * when the network is calm and what each queue's bound is.
+ */
+
+import { type Block, blockHash } from "../protocol/block.js";
+import { bytesEqual, toHex } from "../protocol/bytes.js";
+import type { SignatureVerifier } from "../protocol/ed25519.js";
+import { type Genesis, genesisHash, genesisState } from "../protocol/genesis.js";
+import type { NodeApi } from "../workers/consensus/node-api.js";
+import { Label } from "../workers/consensus/ports.js";
+import { executeTransactions } from "../workers/executor/execute-block.js";
+
+interface NodeRecord {
+  finalized: number;
+  lastProgressMs: number;
+  readonly hashes: Map<number, string>;
+}
+
+export class FinalityChecker {
+  private readonly records = new Map<string, NodeRecord>();
+  /** The Final chain as first seen by any honest node. */
+  private readonly finalChain = new Map<number, { hash: string; block: Block; node: string }>();
+  private finalitySumMs = 0;
+  private finalityCount = 0;
+
+  constructor(
+    private readonly genesis: Genesis,
+    private readonly verifier: SignatureVerifier,
+    private readonly now: () => number,
+    private readonly fail: (violation: string) => void,
+  ) {}
+
+  private record(node: string): NodeRecord {
+    let r = this.records.get(node);
+    if (r === undefined) {
+      r = { finalized: 0, lastProgressMs: this.now(), hashes: new Map() };
+      this.records.set(node, r);
+    }
+    return r;
+  }
+
+  finalizedOf(node: string): number {
+    return this.records.get(node)?.finalized ?? 0;
+  }
+
+  lastProgressMs(node: string): number {
+    return this.record(node).lastProgressMs;
+  }
+
+  /** Mean over (honest node, block) of the time from the block's timestamp to that node seeing it Final. */
+  meanTimeToFinalityMs(): number | null {
+    return this.finalityCount === 0 ? null : this.finalitySumMs / this.finalityCount;
+  }
+
+  /** Picks up blocks that became Final on `node` since the last look. */
+  observe(node: string, api: NodeApi): void {
+    const r = this.record(node);
+    const f = api.status().finalizedHeight;
+    if (f < r.finalized) {
+      this.fail(`safety: ${node}'s finalized height went down from ${r.finalized} to ${f}`);
+      return;
+    }
+    for (let h = r.finalized + 1; h <= f; h++) {
+      const view = api.blockByHeight(h);
+      if (view === undefined) {
+        this.fail(`safety: ${node} reports finalized height ${f} but has no block ${h}`);
+        return;
+      }
+      if (view.label !== Label.Final) {
+        this.fail(`safety: ${node} reports finalized height ${f} but labels block ${h} ${Label[view.label]}`);
+        return;
+      }
+      const hex = toHex(view.hash);
+      const known = this.finalChain.get(h);
+      if (known === undefined) this.finalChain.set(h, { hash: hex, block: view.block, node });
+      else if (known.hash !== hex) {
+        this.fail(
+          `safety: two different Final blocks at height ${h}: ${known.hash.slice(0, 16)} on ${known.node}, ` +
+            `${hex.slice(0, 16)} on ${node}`,
+        );
+        return;
+      }
+      r.hashes.set(h, hex);
+      this.finalitySumMs += this.now() - view.block.header.timestampMs;
+      this.finalityCount += 1;
+    }
+    if (f > r.finalized) r.lastProgressMs = this.now();
+    r.finalized = f;
+  }
+
+  /** Everything `node` ever showed as Final must still be there, unchanged and Final. */
+  recheck(node: string, api: NodeApi): void {
+    const r = this.record(node);
+    const f = api.status().finalizedHeight;
+    if (f < r.finalized) {
+      this.fail(`safety: ${node}'s finalized height went down from ${r.finalized} to ${f}`);
+      return;
+    }
+    for (const [h, hex] of r.hashes) {
+      const view = api.blockByHeight(h);
+      if (view === undefined || toHex(view.hash) !== hex || view.label !== Label.Final) {
+        this.fail(
+          `safety: Final block ${h} (${hex.slice(0, 16)}) on ${node} was reverted: now ` +
+            (view === undefined
+              ? "missing"
+              : `${toHex(view.hash).slice(0, 16)} labelled ${Label[view.label]}`),
+        );
+        return;
+      }
+    }
+    this.observe(node, api);
+  }
+
+  /** Replays the Final chain from genesis and checks every state root. */
+  async checkValidity(): Promise<void> {
+    const g = this.genesis;
+    const state = genesisState(g);
+    let prev = genesisHash(g);
+    for (let h = 1; ; h++) {
+      const entry = this.finalChain.get(h);
+      if (entry === undefined) return;
+      const block = entry.block;
+      if (!bytesEqual(block.header.prevHash, prev)) {
+        this.fail(`validity: Final block ${h} does not link to Final block ${h - 1}`);
+        return;
+      }
+      try {
+        const result = await executeTransactions(state, block.transactions, {
+          chainId: g.chainId,
+          params: g.params.execution,
+          verifier: this.verifier,
+        });
+        if (!bytesEqual(result.stateRoot, block.header.stateRoot)) {
+          this.fail(`validity: Final block ${h} re-executes to another state root than its header's`);
+          return;
+        }
+        if (result.gasUsed !== block.header.gasUsed) {
+          this.fail(
+            `validity: Final block ${h} re-executes to gas ${result.gasUsed}, header says ${block.header.gasUsed}`,
+          );
+          return;
+        }
+        state.commit(result.overlay);
+      } catch (e) {
+        this.fail(`validity: Final block ${h} does not re-execute: ${String(e)}`);
+        return;
+      }
+      prev = blockHash(block);
+    }
+  }
+}
