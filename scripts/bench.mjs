@@ -265,5 +265,19 @@ if (workerd) {
   );
   if (a.webcryptoDisagreements.length > 0 || !a.expectedMatchesNoble) failed = true;
 }
+// Routing (issue 4): bench/routing-bench.ts prints its own table and goals (pure simulation).
+console.log("\nd. Routing broadcast, simulated (bench/routing-bench.ts)");
+{
+  const { spawnSync } = await import("node:child_process");
+  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/routing-bench.ts"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  if (r.status !== 0) {
+    failed = true;
+    console.log(`routing benchmark could not run (exit ${r.status})`);
+  }
+}
+
 console.log(`\nTotal bench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
 process.exit(failed ? 1 : 0);

@@ -19,7 +19,7 @@ describe("routing: Kadcast broadcast", () => {
   it("height delegation with one delegate per bucket reaches every node exactly once", () => {
     const n = 300;
     for (const mode of ["plain", "tree"] as const) {
-      const net = new VirtualNetwork({ n, seed: 21, params: { beta: 1, betaPayload: 1 } });
+      const net = new VirtualNetwork({ n, seed: 21, params: { beta: 1, betaOrigin: 1, betaPayload: 1 } });
       const hash = net.broadcast(17, new Uint8Array(4096).fill(1), mode);
       net.runFor(5000);
       const d = net.deliveries.get(hash)!;

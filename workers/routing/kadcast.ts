@@ -20,6 +20,7 @@
  *     and a 40-byte ANNOUNCE(hash, size) to beta - betaPayload others, announcements are relayed
  *     with beta per bucket. A node that has an announcement but no payload after pullDelayMs pulls
  *     it from an announcer, retrying another one after pullTimeoutMs, at most pullAttemptsMax times.
+ *     The origin announces to betaOrigin delegates per bucket: its first hop has no redundancy.
  *     An announcer that lacks the payload itself keeps the pull waiting (bounded) and answers when
  *     the payload arrives. A pulled payload is not pushed further: nodes below pull too.
  */
@@ -81,6 +82,8 @@ interface Item {
   readonly hash: Uint8Array;
   /** Payload size as announced (untrusted until the payload arrives) or as received. */
   size: number;
+  /** Announcements were relayed to the buckets below this height (0: none yet). */
+  annHeight: number;
   payload: Uint8Array | undefined;
   have: boolean;
   hops: number;
@@ -231,7 +234,7 @@ export class KadcastNode {
     const item = this.items.get(key) ?? this.newItem(key, hash);
     this.keep(key, item, payload, 0);
     const tree = mode === "tree" || (mode === "auto" && payload.length >= this.params.largePayloadBytes);
-    if (tree) this.relayTree(item, ID_BITS, true);
+    if (tree) this.relayTree(item, ID_BITS, this.params.betaOrigin);
     else this.relayPlain(payload, ID_BITS, 0);
     return hash;
   }
@@ -354,8 +357,7 @@ export class KadcastNode {
     if (mode === BroadcastMode.Plain) {
       this.relayPlain(payload, height, hops);
     } else {
-      // Announcements already relayed when an announcement came first: only the payload goes on.
-      this.relayTree(item, height, known === undefined);
+      this.relayTree(item, height, this.params.beta);
     }
   }
 
@@ -411,6 +413,7 @@ export class KadcastNode {
     const item: Item = {
       hash,
       size: 0,
+      annHeight: 0,
       payload: undefined,
       have: false,
       hops: 0,
@@ -490,21 +493,26 @@ export class KadcastNode {
     }
   }
 
-  /** Payload to betaPayload delegates per bucket below `height`; announcements to beta - that. */
-  private relayTree(item: Item, height: number, announce: boolean): void {
+  /**
+   * Payload to betaPayload delegates per bucket below `height`; announcements to `beta` -
+   * betaPayload others in the buckets not yet announced to. When an announcement came first at a lower
+   * height, the buckets between the two heights still get announcements here: without them a
+   * silent payload delegate there would cut its whole subtree off.
+   */
+  private relayTree(item: Item, height: number, beta: number): void {
     const payload = item.payload!;
     const top = Math.min(height, ID_BITS);
     const hops = Math.min(item.hops + 1, 255);
     for (let i = 0; i < top; i++) {
       const bucket = this.table.bucket(i);
       if (bucket.length === 0) continue;
-      const delegates = sample(this.rng, bucket, Math.max(this.params.beta, this.params.betaPayload));
+      const delegates = sample(this.rng, bucket, Math.max(beta, this.params.betaPayload));
       const bytes = encodeMessage(
         { type: MsgType.Broadcast, mode: BroadcastMode.Tree, height: i, hops, payload },
         this.params,
       );
       for (const c of delegates.slice(0, this.params.betaPayload)) this.io.send(c, bytes);
-      if (!announce) continue;
+      if (i < item.annHeight) continue;
       const rest = delegates.slice(this.params.betaPayload);
       if (rest.length === 0) continue;
       const ann = encodeMessage(
@@ -513,10 +521,12 @@ export class KadcastNode {
       );
       for (const c of rest) this.io.send(c, ann);
     }
+    item.annHeight = Math.max(item.annHeight, top);
   }
 
   private relayAnnounce(item: Item, height: number): void {
     const top = Math.min(height, ID_BITS);
+    item.annHeight = Math.max(item.annHeight, top);
     for (let i = 0; i < top; i++) {
       const bucket = this.table.bucket(i);
       if (bucket.length === 0) continue;

@@ -10,6 +10,12 @@ export interface RoutingParams {
   readonly alpha: number;
   /** Delegates per bucket for plain broadcast and for announcements (Kadcast beta). */
   readonly beta: number;
+  /**
+   * Announcement delegates per bucket at the origin of a tree broadcast. The origin's first hop
+   * is the one place with no redundancy from other relayers (a subtree whose announcement
+   * delegates are all silent is cut off), and announcements are small, so it pays to send more.
+   */
+  readonly betaOrigin: number;
   /** Delegates per bucket that get a large payload itself (the tree: 1 = each node once). */
   readonly betaPayload: number;
   /** Payloads of at least this many bytes go by announce + tree + pull; smaller ones by plain beta. */
@@ -49,6 +55,7 @@ export const DEFAULT_ROUTING_PARAMS: RoutingParams = {
   k: 20,
   alpha: 3,
   beta: 3,
+  betaOrigin: 8,
   betaPayload: 1,
   largePayloadBytes: 2048,
   pullDelayMs: 250,
