@@ -278,6 +278,19 @@ console.log("\nd. Routing broadcast, simulated (bench/routing-bench.ts)");
     console.log(`routing benchmark could not run (exit ${r.status})`);
   }
 }
+// Consensus under simulation (issue 3): bench/sim-bench.ts prints its own lines and goals.
+console.log("\ne. Consensus, simulated (bench/sim-bench.ts)");
+{
+  const { spawnSync } = await import("node:child_process");
+  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/sim-bench.ts"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  if (r.status !== 0) {
+    failed = true;
+    console.log(`simulator benchmark could not run (exit ${r.status})`);
+  }
+}
 
 console.log(`\nTotal bench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
 process.exit(failed ? 1 : 0);

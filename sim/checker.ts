@@ -21,6 +21,8 @@ import { executeTransactions } from "../workers/executor/execute-block.js";
 
 interface NodeRecord {
   finalized: number;
+  /** Highest tip height seen (for the time-to-accept measure). */
+  tip: number;
   lastProgressMs: number;
   readonly hashes: Map<number, string>;
 }
@@ -31,6 +33,8 @@ export class FinalityChecker {
   private readonly finalChain = new Map<number, { hash: string; block: Block; node: string }>();
   private finalitySumMs = 0;
   private finalityCount = 0;
+  private acceptSumMs = 0;
+  private acceptCount = 0;
 
   constructor(
     private readonly genesis: Genesis,
@@ -42,7 +46,7 @@ export class FinalityChecker {
   private record(node: string): NodeRecord {
     let r = this.records.get(node);
     if (r === undefined) {
-      r = { finalized: 0, lastProgressMs: this.now(), hashes: new Map() };
+      r = { finalized: 0, tip: 0, lastProgressMs: this.now(), hashes: new Map() };
       this.records.set(node, r);
     }
     return r;
@@ -61,10 +65,22 @@ export class FinalityChecker {
     return this.finalityCount === 0 ? null : this.finalitySumMs / this.finalityCount;
   }
 
+  meanTimeToAcceptMs(): number | null {
+    return this.acceptCount === 0 ? null : this.acceptSumMs / this.acceptCount;
+  }
+
   /** Picks up blocks that became Final on `node` since the last look. */
   observe(node: string, api: NodeApi): void {
     const r = this.record(node);
-    const f = api.status().finalizedHeight;
+    const status = api.status();
+    for (let h = r.tip + 1; h <= status.height; h++) {
+      const view = api.blockByHeight(h);
+      if (view === undefined) break;
+      this.acceptSumMs += this.now() - view.block.header.timestampMs;
+      this.acceptCount += 1;
+      r.tip = h;
+    }
+    const f = status.finalizedHeight;
     if (f < r.finalized) {
       this.fail(`safety: ${node}'s finalized height went down from ${r.finalized} to ${f}`);
       return;

@@ -60,8 +60,10 @@ export interface SimResult {
     duplicated: number;
     peakInFlight: number;
   };
-  /** Virtual ms from the first block to each honest node seeing it Final, averaged over blocks. */
+  /** Mean over (honest node, block) of virtual ms from the block's timestamp to that node seeing it Final. */
   readonly meanTimeToFinalityMs: number | null;
+  /** The same, to that node accepting it (the block on its chain, any label). */
+  readonly meanTimeToAcceptMs: number | null;
   /** Last lines logged at warn/error by honest nodes (for a failing seed). */
   readonly tail: readonly string[];
 }
@@ -97,8 +99,14 @@ const TAIL_LINES = 40;
 /** Events the log counters track at most (distinct names). */
 const MAX_LOG_EVENT_NAMES = 256;
 
-export async function runSimulation(o: SimOptions): Promise<SimResult> {
-  return new Simulation(o).run();
+/** What a benchmark may inject; the simulator itself reads no clock. */
+export interface SimHooks {
+  /** Timer wrapped around every consensus crypto call (e.g. performance.now). */
+  readonly cryptoTimer?: () => number;
+}
+
+export async function runSimulation(o: SimOptions, hooks: SimHooks = {}): Promise<SimResult> {
+  return new Simulation(o, hooks).run();
 }
 
 class Simulation {
@@ -130,7 +138,10 @@ class Simulation {
   private txCounter = 0;
   private done = false;
 
-  constructor(private readonly o: SimOptions) {
+  constructor(
+    private readonly o: SimOptions,
+    private readonly hooks: SimHooks,
+  ) {
     validate(o);
     this.prng = new Prng(`dusk-edge-sim/${o.seed}`);
     this.netPrng = this.prng.fork("network");
@@ -407,7 +418,11 @@ class Simulation {
   // ---- nodes and network ----------------------------------------------------------------
 
   private makeCrypto(): VoteCrypto {
-    return new CountingVoteCrypto(this.sharedCrypto ?? new BlsVoteCrypto(), this.cryptoCounts);
+    return new CountingVoteCrypto(
+      this.sharedCrypto ?? new BlsVoteCrypto(),
+      this.cryptoCounts,
+      this.hooks.cryptoTimer ?? null,
+    );
   }
 
   private async open(node: SimNode): Promise<void> {
@@ -610,6 +625,7 @@ class Simulation {
         peakInFlight: this.net.peakInFlight,
       },
       meanTimeToFinalityMs: this.checker.meanTimeToFinalityMs(),
+      meanTimeToAcceptMs: this.checker.meanTimeToAcceptMs(),
       tail: this.tail,
     };
   }
