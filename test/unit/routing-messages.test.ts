@@ -56,6 +56,7 @@ describe("routing codec", () => {
       { type: MsgType.Pulled, hops: 2, payload: new Uint8Array([1, 2, 3]) },
       { type: MsgType.Request, requestId: 1, body: new Uint8Array([9]) },
       { type: MsgType.Response, requestId: 1, body: new Uint8Array(0) },
+      { type: MsgType.Direct, body: new Uint8Array([4, 5]) },
     ];
     for (const m of messages) expect(decodeMessage(encodeMessage(m, limits), limits)).toEqual(m);
   });
@@ -64,6 +65,7 @@ describe("routing codec", () => {
     expectRoutingError(frame(MsgType.Broadcast, 0, 1, 0, ...u32(0xffffffff)), "ROUTING_PAYLOAD_TOO_LARGE");
     expectRoutingError(frame(MsgType.Pulled, 0, ...u32(1025)), "ROUTING_PAYLOAD_TOO_LARGE");
     expectRoutingError(frame(MsgType.Request, ...u32(1), ...u32(513)), "ROUTING_PAYLOAD_TOO_LARGE");
+    expectRoutingError(frame(MsgType.Direct, ...u32(0x7fffffff)), "ROUTING_PAYLOAD_TOO_LARGE");
     // Within the limit but longer than the bytes present: truncated, not allocated.
     expectRoutingError(frame(MsgType.Broadcast, 0, 1, 0, ...u32(1000), 1, 2), "ROUTING_MESSAGE_MALFORMED");
   });

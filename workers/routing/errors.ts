@@ -9,7 +9,12 @@ export type RoutingErrorCode =
   | "ROUTING_UNKNOWN_TYPE"
   | "ROUTING_BAD_VERSION"
   | "ROUTING_PAYLOAD_TOO_LARGE"
-  | "ROUTING_TOO_MANY_REQUESTS";
+  | "ROUTING_TOO_MANY_REQUESTS"
+  | "LINK_MALFORMED"
+  | "LINK_CHAIN_MISMATCH"
+  | "LINK_TO_SELF"
+  | "LINK_OUT_OF_ORDER"
+  | "LINK_BAD_PROOF";
 
 export type PeerAction = "ignore" | "penalize";
 

@@ -50,6 +50,8 @@ export interface RoutingIo {
   deliver(payload: Uint8Array, info: DeliverInfo): void;
   /** A point-to-point request; answer with `node.respond(from, requestId, body)`. */
   request?(from: Contact, requestId: number, body: Uint8Array): void;
+  /** A one-way message from a linked peer (`node.direct`). */
+  direct?(from: Contact, body: Uint8Array): void;
 }
 
 export interface KadcastOptions {
@@ -219,7 +221,10 @@ export class KadcastNode {
 
   // ---------------------------------------------------------------- API
 
-  /** Sends `payload` to every node; `mode` auto picks tree for large payloads. */
+  /**
+   * Sends `payload` to every node; `mode` auto picks tree for large payloads. A payload this node
+   * has already seen (sent or received) is not sent again: the network has it or is getting it.
+   */
   broadcast(payload: Uint8Array, mode: "auto" | "plain" | "tree" = "auto"): Uint8Array {
     if (payload.length > this.params.maxPayloadBytes) {
       throw new RoutingError(
@@ -231,7 +236,9 @@ export class KadcastNode {
     }
     const hash = payloadHash(payload);
     const key = toHex(hash);
-    const item = this.items.get(key) ?? this.newItem(key, hash);
+    const known = this.items.get(key);
+    if (known?.have) return hash;
+    const item = known ?? this.newItem(key, hash);
     this.keep(key, item, payload, 0);
     const tree = mode === "tree" || (mode === "auto" && payload.length >= this.params.largePayloadBytes);
     if (tree) this.relayTree(item, ID_BITS, this.params.betaOrigin);
@@ -272,6 +279,11 @@ export class KadcastNode {
     if (id === undefined) return false;
     this.send(to, { type: MsgType.Request, requestId: id, body });
     return true;
+  }
+
+  /** A one-way message to `to` (no routing, no de-duplication). */
+  direct(to: Contact, body: Uint8Array): void {
+    this.send(to, { type: MsgType.Direct, body });
   }
 
   respond(to: Contact, requestId: number, body: Uint8Array): void {
@@ -334,6 +346,9 @@ export class KadcastNode {
         if (p?.kind === "request") p.done({ ok: true, body: m.body });
         return;
       }
+      case MsgType.Direct:
+        this.io.direct?.(from, m.body);
+        return;
     }
   }
 

@@ -12,6 +12,7 @@
  *   PULLED       hops u8, payload (<= maxPayloadBytes)
  *   REQUEST      requestId u32, body (<= maxRequestBytes)
  *   RESPONSE     requestId u32, body (<= maxRequestBytes)
+ *   DIRECT       body (<= maxRequestBytes)
  *
  * `hops` counts payload transmissions from the origin; it is informative (measurements), never
  * trusted for a decision.
@@ -36,6 +37,8 @@ export enum MsgType {
   Pulled = 8,
   Request = 9,
   Response = 10,
+  /** A one-way message to a linked peer (block requests and replies of the node core). */
+  Direct = 11,
 }
 
 export enum BroadcastMode {
@@ -72,7 +75,8 @@ export type RoutingMessage =
   | { readonly type: MsgType.Pull; readonly hash: Uint8Array }
   | { readonly type: MsgType.Pulled; readonly hops: number; readonly payload: Uint8Array }
   | { readonly type: MsgType.Request; readonly requestId: number; readonly body: Uint8Array }
-  | { readonly type: MsgType.Response; readonly requestId: number; readonly body: Uint8Array };
+  | { readonly type: MsgType.Response; readonly requestId: number; readonly body: Uint8Array }
+  | { readonly type: MsgType.Direct; readonly body: Uint8Array };
 
 export type WireLimits = Pick<RoutingParams, "k" | "maxPayloadBytes" | "maxRequestBytes" | "maxAddressBytes">;
 
@@ -117,6 +121,9 @@ export function encodeMessage(m: RoutingMessage, limits: WireLimits): Uint8Array
     case MsgType.Request:
     case MsgType.Response:
       w.u32(m.requestId).bytes(m.body, limits.maxRequestBytes);
+      break;
+    case MsgType.Direct:
+      w.bytes(m.body, limits.maxRequestBytes);
       break;
   }
   return w.finish();
@@ -204,6 +211,8 @@ function decodeBody(type: number, r: Reader, limits: WireLimits): RoutingMessage
       return { type, requestId: r.u32("requestId"), body: r.bytes(limits.maxRequestBytes, "body") };
     case MsgType.Response:
       return { type, requestId: r.u32("requestId"), body: r.bytes(limits.maxRequestBytes, "body") };
+    case MsgType.Direct:
+      return { type, body: r.bytes(limits.maxRequestBytes, "body") };
     default:
       throw new RoutingError("ROUTING_UNKNOWN_TYPE", "penalize", `unknown message type ${type}`, { type });
   }

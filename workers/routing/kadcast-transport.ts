@@ -1,0 +1,138 @@
+/**
+ * The consensus `Transport` port (workers/consensus/ports.ts) over the Kadcast core, for any link
+ * layer that names its peers (NodeDO names, URLs): the piece that replaces the full mesh.
+ *
+ *   const t = new KadcastTransport({ publicKey }, { links, rng, clock });
+ *   t.attach((peer, bytes) => node.onMessage(peer, bytes));
+ *   links: on an authenticated link  -> t.linkUp(peer, peerPublicKey)   (LinkHandshake's result)
+ *          on every binary frame     -> t.onFrame(peer, bytes)          (returns an error to score)
+ *          on close                  -> t.linkDown(peer)
+ *   host timer: t.nextWakeMs() / t.tick(now)
+ *
+ * `broadcast` goes by Kadcast (tree + announce + pull for large payloads, plain beta for small
+ * ones), `send` as a DIRECT frame on the link. Handlers see the link name of the peer a payload
+ * came from (its last hop), as with the mesh. Frames for a contact without a link are dropped and
+ * counted: dialing contacts learned from lookups is the link layer's job (see docs/ROUTING.md).
+ */
+
+import type { Clock, Transport } from "../consensus/ports.js";
+import type { RoutingError } from "./errors.js";
+import { nodeIdFromPublicKey } from "./id.js";
+import { KadcastNode } from "./kadcast.js";
+import type { RoutingParams } from "./params.js";
+import type { Rng } from "./rng.js";
+import { type Contact, makeContact } from "./routing-table.js";
+
+export interface LinkSender {
+  /** Sends one binary frame on the authenticated link to `peer`. */
+  send(peer: string, frame: Uint8Array): void;
+}
+
+export interface KadcastTransportOptions {
+  readonly publicKey: Uint8Array;
+  readonly address?: string;
+  readonly params?: Partial<RoutingParams>;
+}
+
+export interface KadcastTransportDeps {
+  readonly links: LinkSender;
+  readonly rng: Rng;
+  readonly clock: Clock;
+}
+
+export type MessageHandler = (peer: string, bytes: Uint8Array) => void;
+
+export class KadcastTransport implements Transport {
+  readonly kadcast: KadcastNode;
+  readonly stats = { framesToUnlinked: 0, framesFromUnlinked: 0, peerErrors: 0 };
+  private readonly linked = new Map<string, Contact>();
+  private handler: MessageHandler | undefined;
+
+  constructor(
+    options: KadcastTransportOptions,
+    private readonly deps: KadcastTransportDeps,
+  ) {
+    this.kadcast = new KadcastNode(
+      {
+        id: nodeIdFromPublicKey(options.publicKey),
+        address: options.address ?? "",
+        ...(options.params ? { params: options.params } : {}),
+      },
+      {
+        rng: deps.rng,
+        io: {
+          send: (to, bytes) => this.sendFrame(to, bytes),
+          deliver: (payload, info) => this.handler?.(info.from.address, payload),
+          direct: (from, body) => this.handler?.(from.address, body),
+        },
+      },
+    );
+  }
+
+  attach(handler: MessageHandler): void {
+    this.handler = handler;
+  }
+
+  /** An authenticated link to `peer`, whose node key is `publicKey`. */
+  linkUp(peer: string, publicKey: Uint8Array): void {
+    const contact = makeContact(nodeIdFromPublicKey(publicKey), peer);
+    this.linked.set(peer, contact);
+    // Hearing from the peer is what admits it to the table; a link is as good as a frame.
+    this.kadcast.table.observe(contact, this.deps.clock.now());
+  }
+
+  linkDown(peer: string): void {
+    const contact = this.linked.get(peer);
+    if (contact === undefined) return;
+    this.linked.delete(peer);
+    this.kadcast.table.remove(contact.key, contact.id);
+  }
+
+  /** A binary frame from a linked peer; returns the error for the link layer to score the peer. */
+  onFrame(peer: string, bytes: Uint8Array): RoutingError | undefined {
+    const contact = this.linked.get(peer);
+    if (contact === undefined) {
+      this.stats.framesFromUnlinked++;
+      return undefined;
+    }
+    const error = this.kadcast.receive(contact, bytes, this.deps.clock.now());
+    if (error !== undefined) this.stats.peerErrors++;
+    return error;
+  }
+
+  nextWakeMs(): number | null {
+    return this.kadcast.nextWakeMs() ?? null;
+  }
+
+  tick(nowMs: number): void {
+    this.kadcast.tick(nowMs);
+  }
+
+  // ---- Transport ----------------------------------------------------------------------
+
+  broadcast(bytes: Uint8Array): void {
+    this.kadcast.broadcast(bytes);
+  }
+
+  send(peer: string, bytes: Uint8Array): void {
+    const contact = this.linked.get(peer);
+    if (contact === undefined) {
+      this.stats.framesToUnlinked++;
+      return;
+    }
+    this.kadcast.direct(contact, bytes);
+  }
+
+  peers(): string[] {
+    return [...this.linked.keys()];
+  }
+
+  private sendFrame(to: Contact, bytes: Uint8Array): void {
+    // The id must match too: a contact learned from a NODES reply may claim a linked peer's name.
+    if (this.linked.get(to.address)?.key !== to.key) {
+      this.stats.framesToUnlinked++;
+      return;
+    }
+    this.deps.links.send(to.address, bytes);
+  }
+}
