@@ -319,6 +319,8 @@ export function compileFunction(
   };
 
   gasLeader();
+  // Zeroing the declared locals is work done per call: one gas unit per local, in the entry block.
+  code[1] = body.locals.length;
   const fn = pushCtrl(0x02, [], type.results);
   vals.length = 0; // parameters live in locals, not on the operand stack
   fn.height = 0;
