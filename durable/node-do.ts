@@ -1,6 +1,7 @@
 /**
  * NodeDO: one devnet node per Durable Object, named `node-<i>`. Thin wiring only: SQLite
- * `ChainStore`, WebSocket mesh `Transport`, the DO alarm as the node's single timer, and RPC
+ * `ChainStore`, Kadcast `Transport` (workers/routing) over authenticated WebSocket links, the DO
+ * alarm as the node's single timer, and RPC
  * methods for the gateway that return plain JSON-able data. Consensus lives in
  * workers/consensus; nothing here decides anything about blocks.
  *
@@ -8,8 +9,8 @@
  *   waits on a peer (two objects opening while dialing each other would deadlock).
  * - Links: node i dials nodes 0..i-1 and wakes nodes i+1..N-1 (which then dial it), so each
  *   pair has exactly one link and its dialer owns reconnection. Dials run from the alarm.
- * - One alarm per object: min(node.nextWakeMs(), transport's next reconnect), re-armed after
- *   every event.
+ * - One alarm per object: min(node.nextWakeMs(), Kadcast's next timeout, the links' next
+ *   reconnect), re-armed after every event.
  * - Every entry point is guarded and logs {class, object, handler} on failure.
  */
 
@@ -17,10 +18,13 @@ import { DurableObject } from "cloudflare:workers";
 import { fromHex, toHex } from "../protocol/bytes.js";
 import { isProtocolError } from "../protocol/errors.js";
 import { devProvisionerKey } from "../protocol/keys.js";
+import { LIMITS } from "../protocol/params.js";
 import { ADDRESS_BYTES } from "../protocol/state.js";
 import { openNode } from "../workers/consensus/node.js";
 import type { NodeApi } from "../workers/consensus/node-api.js";
 import type { Logger, LogLevel } from "../workers/consensus/node-options.js";
+import { KadcastTransport } from "../workers/routing/kadcast-transport.js";
+import type { Rng } from "../workers/routing/rng.js";
 import { WebCryptoSignatureVerifier } from "../workers/verifier/ed25519-webcrypto.js";
 import { devnetConfig, devnetGenesis, nodeIndex, nodeName } from "./devnet-config.js";
 import type { Env } from "./env.js";
@@ -38,6 +42,9 @@ import {
 import { SqlChainStore } from "./sql-chain-store.js";
 import { WsMeshTransport } from "./ws-mesh-transport.js";
 
+/** Delegate choices and request ids for Kadcast (the routing core takes randomness as input). */
+const cryptoRng: Rng = { nextU32: () => crypto.getRandomValues(new Uint32Array(1))[0]! };
+
 /** Native Ed25519 through WebCrypto (about 50 µs per verify in workerd), noble as fallback. */
 const txVerifier = new WebCryptoSignatureVerifier();
 
@@ -49,6 +56,7 @@ interface Running {
   readonly name: string;
   readonly node: NodeApi;
   readonly transport: WsMeshTransport;
+  readonly kadcast: KadcastTransport;
 }
 
 export class NodeDO extends DurableObject<Env> {
@@ -164,6 +172,11 @@ export class NodeDO extends DurableObject<Env> {
       const wake = running.node.nextWakeMs();
       try {
         if (wake !== null && wake <= now) await running.node.onTimer();
+        const routingWake = running.kadcast.nextWakeMs();
+        if (routingWake !== null && routingWake <= now) {
+          running.kadcast.tick(now);
+          await running.kadcast.settle();
+        }
         await running.transport.runDue(now);
       } finally {
         this.schedule();
@@ -214,6 +227,7 @@ export class NodeDO extends DurableObject<Env> {
     const { genesis, hashHex } = devnetGenesis(config);
     const store = new SqlChainStore(this.ctx.storage);
     const peers = Array.from({ length: config.nodes }, (_, i) => nodeName(i));
+    const provisionerKey = devProvisionerKey(config.seed, index);
     const transport = new WsMeshTransport(
       {
         chainId: genesis.chainId,
@@ -221,6 +235,7 @@ export class NodeDO extends DurableObject<Env> {
         nodeId: name,
         dialPeers: peers.slice(0, index),
         awaitPeers: peers.slice(index + 1),
+        linkKey: provisionerKey,
       },
       {
         dial: (peer) => this.dial(peer),
@@ -233,14 +248,32 @@ export class NodeDO extends DurableObject<Env> {
         log: this.log,
       },
     );
-    const node = await openNode(
-      { genesis, provisionerKey: devProvisionerKey(config.seed, index) },
-      { clock: { now: () => Date.now() }, store, transport, txVerifier, log: this.log },
+    const kadcast = new KadcastTransport(
+      {
+        publicKey: provisionerKey.publicKey,
+        address: name,
+        // Whatever the node may send (a Blocks reply fills a whole message) fits a routing frame.
+        params: { maxPayloadBytes: LIMITS.messageBytes, maxRequestBytes: LIMITS.messageBytes },
+      },
+      { links: transport, rng: cryptoRng, clock: { now: () => Date.now() } },
     );
-    this.running = { name, node, transport };
+    const node = await openNode(
+      { genesis, provisionerKey },
+      { clock: { now: () => Date.now() }, store, transport: kadcast, txVerifier, log: this.log },
+    );
+    this.running = { name, node, transport, kadcast };
+    kadcast.attach((peer, bytes) => node.onMessage(peer, bytes));
     transport.attach({
-      onPeerConnected: (peer) => node.onPeerConnected(peer),
-      onMessage: (peer, bytes) => node.onMessage(peer, bytes),
+      onPeerConnected: (peer, publicKey) => {
+        kadcast.linkUp(peer, publicKey);
+        return node.onPeerConnected(peer);
+      },
+      onPeerDisconnected: (peer) => kadcast.linkDown(peer),
+      onMessage: async (peer, bytes) => {
+        const error = kadcast.onFrame(peer, bytes);
+        if (error !== undefined) this.log("warn", "peer-frame-rejected", { peer, code: error.code });
+        await kadcast.settle();
+      },
       onScheduleChanged: () => this.schedule(),
     });
     this.failure = null;
@@ -270,9 +303,11 @@ export class NodeDO extends DurableObject<Env> {
   private schedule(): void {
     const running = this.running;
     if (running === null) return;
-    const times = [running.node.nextWakeMs(), running.transport.nextDueMs()].filter(
-      (t): t is number => t !== null,
-    );
+    const times = [
+      running.node.nextWakeMs(),
+      running.kadcast.nextWakeMs(),
+      running.transport.nextDueMs(),
+    ].filter((t): t is number => t !== null);
     if (times.length === 0) return;
     const at = Math.min(...times);
     if (at === this.alarmAtMs) return;

@@ -8,23 +8,33 @@
  *   inbound: the hibernatable API (`ctx.acceptWebSocket`), whose per-socket attachment keeps the
  *   peer id across hibernation, so a woken object rebuilds its links from `getWebSockets()`.
  * - Handshake: each side's first frame is a JSON hello {chainId, genesisHash, nodeId}. A hello
- *   from another chain or genesis closes the link with 4001 and the reason. Binary frames are
- *   protocol messages only after the peer's hello; frames above LIMITS.messageBytes are dropped
- *   and counted (untrusted bytes are checked where they enter, STYLE.md rule 7).
+ *   from another chain or genesis closes the link with 4001 and the reason. Then each side proves
+ *   its BLS node key with workers/routing/link-auth.ts (binary HELLO and PROOF frames, a
+ *   signature bound to this link's nonces); a failed proof closes with 4004. Binary frames are
+ *   protocol messages only once the peer is authenticated; frames above LIMITS.messageBytes are
+ *   dropped and counted (untrusted bytes are checked where they enter, STYLE.md rule 7). A
+ *   handshake cut by hibernation is not resumed: the dialer's hello timeout redials.
  * - Reconnection: a dropped or failed outbound link is retried with exponential backoff. Peers
  *   that dial us are "woken" on the same schedule while no link from them exists. The transport
  *   owns no timer: `nextDueMs()` goes into the DO's single alarm and `runDue(now)` runs from it.
  */
 
+import type { BlsKeyPair } from "../protocol/bls.js";
+import { fromHex, toHex } from "../protocol/bytes.js";
 import { LIMITS } from "../protocol/params.js";
 import type { Logger } from "../workers/consensus/node-options.js";
 import type { Transport } from "../workers/consensus/ports.js";
+import { RoutingError } from "../workers/routing/errors.js";
+import { LINK_NONCE_BYTES, LinkHandshake } from "../workers/routing/link-auth.js";
 
 /** Close codes (4000-4999 are the application's). */
 export const CLOSE_MISMATCH = 4001;
 export const CLOSE_PROTOCOL = 4002;
 export const CLOSE_REPLACED = 4003;
+export const CLOSE_UNAUTHENTICATED = 4004;
 
+/** Largest binary frame: a protocol message plus the routing frame around it (Kadcast header). */
+export const FRAME_BYTES_MAX = LIMITS.messageBytes + 64;
 /** A hello is a few hundred bytes; anything longer is not one. */
 const HELLO_CHARS_MAX = 1_024;
 /** How long a dialed link may wait for the peer's hello before it is dropped and retried. */
@@ -46,6 +56,8 @@ export interface WsMeshOptions extends Hello {
   readonly dialPeers: readonly string[];
   /** Peers that open links to this node; woken while no link from them exists. */
   readonly awaitPeers: readonly string[];
+  /** The node key each side proves on every link (the provisioner key in the devnet). */
+  readonly linkKey: BlsKeyPair;
 }
 
 /** What the transport needs from its Durable Object. */
@@ -62,7 +74,10 @@ export interface WsMeshHost {
 
 /** Where frames and link events go: the node, once it exists. */
 export interface WsMeshHandler {
-  onPeerConnected(peer: string): Promise<void>;
+  /** An authenticated link: `publicKey` is the key the peer proved. */
+  onPeerConnected(peer: string, publicKey: Uint8Array): Promise<void>;
+  /** The link to `peer` closed (and no newer one replaced it). */
+  onPeerDisconnected?(peer: string): void;
   onMessage(peer: string, bytes: Uint8Array): Promise<void>;
   /** Links or reconnect times changed: the host re-arms its alarm. */
   onScheduleChanged(): void;
@@ -77,11 +92,21 @@ export interface WsMeshStats {
   framesUnexpected: number;
   sendFailures: number;
   dialFailures: number;
+  authRejected: number;
 }
 
 interface Attachment {
-  /** Peer id once its hello was accepted; null before. */
+  /** Peer id once it is authenticated; null before. */
   readonly peer: string | null;
+  /** Hex of the BLS key the peer proved. */
+  readonly publicKey?: string;
+}
+
+/** A link whose JSON hello was accepted and whose key proof is in progress. */
+interface Authenticating {
+  readonly peer: string;
+  readonly handshake: LinkHandshake;
+  helloSeen: boolean;
 }
 
 interface Slot {
@@ -96,6 +121,8 @@ interface Slot {
 
 export class WsMeshTransport implements Transport {
   private readonly ready = new Map<string, WebSocket>();
+  private readonly readyKeys = new Map<string, Uint8Array>();
+  private readonly authenticating = new Map<WebSocket, Authenticating>();
   /** Peer of each open outbound socket (inbound sockets carry theirs in the attachment). */
   private readonly outbound = new Map<WebSocket, string>();
   private readonly slots = new Map<string, Slot>();
@@ -110,6 +137,7 @@ export class WsMeshTransport implements Transport {
     framesUnexpected: 0,
     sendFailures: 0,
     dialFailures: 0,
+    authRejected: 0,
   };
 
   constructor(
@@ -130,8 +158,10 @@ export class WsMeshTransport implements Transport {
     }
     // Inbound links that survived hibernation: their hello was accepted before.
     for (const ws of host.getWebSockets()) {
-      const peer = attachmentOf(ws).peer;
-      if (peer !== null) this.markReady(peer, ws);
+      const a = attachmentOf(ws);
+      if (a.peer !== null && a.publicKey !== undefined) {
+        this.markReady(a.peer, ws, fromHex(a.publicKey, 48, "peer key"));
+      }
     }
   }
 
@@ -271,16 +301,21 @@ export class WsMeshTransport implements Transport {
       return;
     }
     if (peer === null) {
+      const auth = this.authenticating.get(ws);
+      if (auth !== undefined && data.byteLength <= 1_024) {
+        this.onAuthFrame(ws, auth, new Uint8Array(data));
+        return;
+      }
       this.stats.framesBeforeHello += 1;
       this.drop(ws, CLOSE_PROTOCOL, "binary frame before hello");
       return;
     }
-    if (data.byteLength > LIMITS.messageBytes) {
+    if (data.byteLength > FRAME_BYTES_MAX) {
       this.stats.framesOversized += 1;
       this.host.log("warn", "peer-frame-oversized", {
         peer,
         bytes: data.byteLength,
-        limit: LIMITS.messageBytes,
+        limit: FRAME_BYTES_MAX,
       });
       return;
     }
@@ -294,6 +329,7 @@ export class WsMeshTransport implements Transport {
     const dialed = this.outbound.get(ws);
     const peer = this.peerOf(ws) ?? dialed ?? null;
     this.outbound.delete(ws);
+    this.authenticating.delete(ws);
     try {
       ws.close(1000, "closing");
     } catch {
@@ -303,8 +339,10 @@ export class WsMeshTransport implements Transport {
     const wasReady = this.ready.get(peer) === ws;
     if (wasReady) {
       this.ready.delete(peer);
+      this.readyKeys.delete(peer);
       this.stats.linksClosed += 1;
       this.host.log("info", "peer-link-closed", { peer, code, reason });
+      this.handler?.onPeerDisconnected?.(peer);
     }
     const slot = this.slots.get(peer);
     if (slot === undefined) return;
@@ -341,22 +379,58 @@ export class WsMeshTransport implements Transport {
       this.drop(ws, refusal![0], refusal![1]);
       return;
     }
-    const peer = hello.nodeId;
-    if (dialed === undefined) ws.serializeAttachment({ peer } satisfies Attachment);
+    // The name is only claimed so far: the link becomes ready once the peer proves its key.
+    const handshake = new LinkHandshake(
+      dialed === undefined ? "acceptor" : "dialer",
+      {
+        chainId: mine.chainId,
+        genesisHash: fromHex(mine.genesisHash, 32, "genesis hash"),
+        publicKey: mine.linkKey.publicKey,
+        secretKey: mine.linkKey.secretKey,
+      },
+      crypto.getRandomValues(new Uint8Array(LINK_NONCE_BYTES)),
+    );
+    this.authenticating.set(ws, { peer: hello.nodeId, handshake, helloSeen: false });
+    ws.send(handshake.hello());
+  }
+
+  /** HELLO then PROOF of workers/routing/link-auth.ts; the link is ready after a valid proof. */
+  private onAuthFrame(ws: WebSocket, auth: Authenticating, bytes: Uint8Array): void {
+    let publicKey: Uint8Array;
+    try {
+      if (!auth.helloSeen) {
+        auth.helloSeen = true;
+        ws.send(auth.handshake.onHello(bytes));
+        return;
+      }
+      publicKey = auth.handshake.onProof(bytes).publicKey;
+    } catch (e) {
+      if (!(e instanceof RoutingError)) throw e;
+      this.stats.authRejected += 1;
+      this.host.log("warn", "peer-auth-rejected", { peer: auth.peer, code: e.code, reason: e.message });
+      this.drop(ws, e.code === "LINK_CHAIN_MISMATCH" ? CLOSE_MISMATCH : CLOSE_UNAUTHENTICATED, e.code);
+      return;
+    }
+    this.authenticating.delete(ws);
+    const peer = auth.peer;
+    if (!this.outbound.has(ws)) {
+      ws.serializeAttachment({ peer, publicKey: toHex(publicKey) } satisfies Attachment);
+    }
     const slot = this.slots.get(peer);
     if (slot !== undefined) {
       if (slot.pending === ws) slot.pending = null;
       slot.attempts = 0;
       slot.dueMs = null;
     }
-    this.markReady(peer, ws);
+    this.markReady(peer, ws, publicKey);
     this.announce(peer);
     this.handler?.onScheduleChanged();
   }
 
-  private markReady(peer: string, ws: WebSocket): void {
+  private markReady(peer: string, ws: WebSocket, publicKey: Uint8Array): void {
     const old = this.ready.get(peer);
     this.ready.set(peer, ws);
+    this.readyKeys.set(peer, publicKey);
     this.stats.linksOpened += 1;
     // A newer link from the same peer (it restarted) replaces the old one.
     if (old !== undefined && old !== ws) {
@@ -373,7 +447,7 @@ export class WsMeshTransport implements Transport {
     const handler = this.handler;
     if (handler === null) return;
     this.host.log("info", "peer-link-up", { peer, peers: this.ready.size });
-    handler.onPeerConnected(peer).catch((e: unknown) => {
+    handler.onPeerConnected(peer, this.readyKeys.get(peer)!).catch((e: unknown) => {
       this.host.log("error", "peer-connected-failed", { peer, error: String(e) });
     });
   }
@@ -391,7 +465,8 @@ export class WsMeshTransport implements Transport {
 function attachmentOf(ws: WebSocket): Attachment {
   try {
     const a = ws.deserializeAttachment() as Attachment | null;
-    return a !== null && typeof a === "object" && typeof a.peer === "string" ? a : { peer: null };
+    if (a === null || typeof a !== "object" || typeof a.peer !== "string") return { peer: null };
+    return typeof a.publicKey === "string" ? { peer: a.peer, publicKey: a.publicKey } : { peer: null };
   } catch {
     return { peer: null };
   }

@@ -23,7 +23,9 @@ function mesh(n: number) {
       ),
   );
   ts.forEach((t, i) => {
-    t.attach((peer, bytes) => inbox[i]!.push([peer, bytes]));
+    t.attach((peer, bytes) => {
+      inbox[i]!.push([peer, bytes]);
+    });
     names.forEach((peer, j) => {
       if (j !== i) t.linkUp(peer, keys[j]!.publicKey);
     });

@@ -40,13 +40,18 @@ export interface KadcastTransportDeps {
   readonly clock: Clock;
 }
 
-export type MessageHandler = (peer: string, bytes: Uint8Array) => void;
+/** May return a promise (the node's serial queue): `settle()` awaits the outstanding ones. */
+export type MessageHandler = (peer: string, bytes: Uint8Array) => void | Promise<void>;
+
+/** Deliveries awaited by `settle()` at most; past this, older ones are no longer tracked. */
+const IN_FLIGHT_MAX = 1_024;
 
 export class KadcastTransport implements Transport {
   readonly kadcast: KadcastNode;
   readonly stats = { framesToUnlinked: 0, framesFromUnlinked: 0, peerErrors: 0 };
   private readonly linked = new Map<string, Contact>();
   private handler: MessageHandler | undefined;
+  private inFlight: Promise<void>[] = [];
 
   constructor(
     options: KadcastTransportOptions,
@@ -62,8 +67,8 @@ export class KadcastTransport implements Transport {
         rng: deps.rng,
         io: {
           send: (to, bytes) => this.sendFrame(to, bytes),
-          deliver: (payload, info) => this.handler?.(info.from.address, payload),
-          direct: (from, body) => this.handler?.(from.address, body),
+          deliver: (payload, info) => this.hand(info.from.address, payload),
+          direct: (from, body) => this.hand(from.address, body),
         },
       },
     );
@@ -71,6 +76,21 @@ export class KadcastTransport implements Transport {
 
   attach(handler: MessageHandler): void {
     this.handler = handler;
+  }
+
+  /** Resolves when the handler has finished with everything delivered so far (errors included). */
+  async settle(): Promise<void> {
+    const pending = this.inFlight;
+    this.inFlight = [];
+    await Promise.all(pending);
+  }
+
+  private hand(peer: string, bytes: Uint8Array): void {
+    const r = this.handler?.(peer, bytes);
+    if (r === undefined) return;
+    // Failures are the handler's to log; settle() must not reject on them.
+    this.inFlight.push(r.catch(() => {}));
+    if (this.inFlight.length > IN_FLIGHT_MAX) this.inFlight.shift();
   }
 
   /** An authenticated link to `peer`, whose node key is `publicKey`. */
