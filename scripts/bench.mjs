@@ -291,6 +291,19 @@ console.log("\ne. Consensus, simulated (bench/sim-bench.ts)");
     console.log(`simulator benchmark could not run (exit ${r.status})`);
   }
 }
+// WASM VM (issue 5): bench/wasm-bench.ts, our interpreter against native WebAssembly.
+console.log("\nf. WASM VM against native WebAssembly (bench/wasm-bench.ts)");
+{
+  const { spawnSync } = await import("node:child_process");
+  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/wasm-bench.ts"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  if (r.status !== 0) {
+    failed = true;
+    console.log(`wasm benchmark could not run (exit ${r.status})`);
+  }
+}
 
 console.log(`\nTotal bench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
 process.exit(failed ? 1 : 0);
