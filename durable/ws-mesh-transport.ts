@@ -32,6 +32,7 @@ export const CLOSE_MISMATCH = 4001;
 export const CLOSE_PROTOCOL = 4002;
 export const CLOSE_REPLACED = 4003;
 export const CLOSE_UNAUTHENTICATED = 4004;
+export const CLOSE_MISBEHAVING = 4005;
 
 /** Largest binary frame: a protocol message plus the routing frame around it (Kadcast header). */
 export const FRAME_BYTES_MAX = LIMITS.messageBytes + 64;
@@ -191,6 +192,14 @@ export class WsMeshTransport implements Transport {
 
   peers(): string[] {
     return [...this.ready.keys()];
+  }
+
+  /** Closes the link to a misbehaving peer (4005); a dialed peer is redialed with backoff. */
+  disconnect(peer: string, reason: string): void {
+    const ws = this.ready.get(peer);
+    if (ws === undefined) return;
+    this.host.log("warn", "peer-dropped", { peer, reason });
+    this.drop(ws, CLOSE_MISBEHAVING, reason);
   }
 
   // ---- schedule (driven by the host's alarm) --------------------------------------------

@@ -79,4 +79,30 @@ describe("KadcastTransport: the consensus Transport over Kadcast", () => {
     expect(err?.action).toBe("penalize");
     expect(ts[0]!.stats.peerErrors).toBe(1);
   });
+
+  it("drops a peer after three penalizing errors, and after one more once it is back", () => {
+    const dropped: string[] = [];
+    const key = blsKeyFromSeed(new Uint8Array(32).fill(50));
+    const peerKey = blsKeyFromSeed(new Uint8Array(32).fill(51));
+    const t = new KadcastTransport(
+      { publicKey: key.publicKey, address: "me" },
+      {
+        clock: new StoppedClock(0),
+        rng: new SeededRng(1),
+        links: { send: () => {}, disconnect: (peer, reason) => dropped.push(`${peer}:${reason}`) },
+      },
+    );
+    t.linkUp("bad", peerKey.publicKey);
+    const garbage = new Uint8Array([1, 99]);
+    t.onFrame("bad", garbage);
+    t.onFrame("bad", garbage);
+    expect(dropped).toEqual([]);
+    t.onFrame("bad", garbage);
+    expect(dropped).toEqual(["bad:ROUTING_UNKNOWN_TYPE"]);
+    expect(t.peers()).toEqual([]);
+    t.linkUp("bad", peerKey.publicKey);
+    t.onFrame("bad", garbage);
+    expect(dropped).toHaveLength(2);
+    expect(t.stats.peersDropped).toBe(2);
+  });
 });

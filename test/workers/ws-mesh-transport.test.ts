@@ -4,6 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { StatusJson } from "../../durable/node-views.js";
 import {
+  CLOSE_MISBEHAVING,
   CLOSE_MISMATCH,
   CLOSE_PROTOCOL,
   CLOSE_UNAUTHENTICATED,
@@ -131,6 +132,17 @@ describe("WsMeshTransport handshake (against node-0)", () => {
     const closed = await p.closed;
     expect(closed.code).toBe(CLOSE_UNAUTHENTICATED);
     expect(closed.reason).toBe("LINK_BAD_PROOF");
+  });
+
+  it("drops a peer whose frames keep failing to decode with 4005", async () => {
+    const p = await connect();
+    const hello = await p.hello;
+    p.ws.send(JSON.stringify({ ...hello, nodeId: "babbler" }));
+    await proveKey(p.ws, p.next, "dialer", hello);
+    for (let i = 0; i < 3; i++) p.ws.send(new Uint8Array([1, 99]));
+    const closed = await p.closed;
+    expect(closed.code).toBe(CLOSE_MISBEHAVING);
+    expect(closed.reason).toBe("ROUTING_UNKNOWN_TYPE");
   });
 
   it("accepts a matching hello and key proof as a peer, drops oversized frames and counts them", async () => {

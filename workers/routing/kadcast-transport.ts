@@ -5,17 +5,20 @@
  *   const t = new KadcastTransport({ publicKey }, { links, rng, clock });
  *   t.attach((peer, bytes) => node.onMessage(peer, bytes));
  *   links: on an authenticated link  -> t.linkUp(peer, peerPublicKey)   (LinkHandshake's result)
- *          on every binary frame     -> t.onFrame(peer, bytes)          (returns an error to score)
+ *          on every binary frame     -> t.onFrame(peer, bytes)          (returns an error to log)
  *          on close                  -> t.linkDown(peer)
  *   host timer: t.nextWakeMs() / t.tick(now)
  *
  * `broadcast` goes by Kadcast (tree + announce + pull for large payloads, plain beta for small
  * ones), `send` as a DIRECT frame on the link. Handlers see the link name of the peer a payload
- * came from (its last hop), as with the mesh. Frames for a contact without a link are dropped and
+ * came from (its last hop), as with the mesh. A peer whose frames earn `strikesToDrop` errors with
+ * the action `penalize` is disconnected (`links.disconnect`); its strikes outlive the link (bounded
+ * map), so after a reconnect one more bad frame drops it again. Frames for a contact without a link are dropped and
  * counted: dialing contacts learned from lookups is the link layer's job (see docs/ROUTING.md).
  */
 
 import type { Clock, Transport } from "../consensus/ports.js";
+import { BoundedMap } from "./bounded-map.js";
 import type { RoutingError } from "./errors.js";
 import { nodeIdFromPublicKey } from "./id.js";
 import { KadcastNode } from "./kadcast.js";
@@ -26,13 +29,20 @@ import { type Contact, makeContact } from "./routing-table.js";
 export interface LinkSender {
   /** Sends one binary frame on the authenticated link to `peer`. */
   send(peer: string, frame: Uint8Array): void;
+  /** Closes the link to a misbehaving peer. */
+  disconnect?(peer: string, reason: string): void;
 }
 
 export interface KadcastTransportOptions {
   readonly publicKey: Uint8Array;
   readonly address?: string;
   readonly params?: Partial<RoutingParams>;
+  /** Penalizing errors after which a peer's link is closed (default 3). */
+  readonly strikesToDrop?: number;
 }
+
+/** Peers whose strikes are remembered. */
+const STRIKES_PEERS_MAX = 1_024;
 
 export interface KadcastTransportDeps {
   readonly links: LinkSender;
@@ -48,7 +58,9 @@ const IN_FLIGHT_MAX = 1_024;
 
 export class KadcastTransport implements Transport {
   readonly kadcast: KadcastNode;
-  readonly stats = { framesToUnlinked: 0, framesFromUnlinked: 0, peerErrors: 0 };
+  readonly stats = { framesToUnlinked: 0, framesFromUnlinked: 0, peerErrors: 0, peersDropped: 0 };
+  private readonly strikes = new BoundedMap<string, number>(STRIKES_PEERS_MAX);
+  private readonly strikesToDrop: number;
   private readonly linked = new Map<string, Contact>();
   private handler: MessageHandler | undefined;
   private inFlight: Promise<void>[] = [];
@@ -57,6 +69,7 @@ export class KadcastTransport implements Transport {
     options: KadcastTransportOptions,
     private readonly deps: KadcastTransportDeps,
   ) {
+    this.strikesToDrop = options.strikesToDrop ?? 3;
     this.kadcast = new KadcastNode(
       {
         id: nodeIdFromPublicKey(options.publicKey),
@@ -116,7 +129,19 @@ export class KadcastTransport implements Transport {
       return undefined;
     }
     const error = this.kadcast.receive(contact, bytes, this.deps.clock.now());
-    if (error !== undefined) this.stats.peerErrors++;
+    if (error === undefined) return undefined;
+    this.stats.peerErrors++;
+    if (error.action === "penalize") {
+      const strikes = (this.strikes.get(peer) ?? 0) + 1;
+      this.strikes.set(peer, strikes);
+      if (strikes >= this.strikesToDrop) {
+        // One strike short of the limit: after a reconnect, one more bad frame drops it again.
+        this.strikes.set(peer, this.strikesToDrop - 1);
+        this.stats.peersDropped++;
+        this.linkDown(peer);
+        this.deps.links.disconnect?.(peer, error.code);
+      }
+    }
     return error;
   }
 
