@@ -225,6 +225,7 @@ export async function runSweep(
       out.line(`  log events: ${JSON.stringify(r.logEvents)}`);
       out.line(`  crypto calls: ${JSON.stringify(r.crypto)}`);
       out.line(`  network: ${JSON.stringify(r.network)}`);
+      out.line(`  chain (height:iteration:label): ${r.chain}`);
       for (const t of r.tail) out.line(`  | ${t}`);
     }
     if ((i + 1) % 10 === 0 || i + 1 === s.seeds.length) {
@@ -243,7 +244,14 @@ export async function runSweep(
   }
   if (failing.length > 0) {
     out.line("");
-    out.line(`failing seeds: ${failing.map((r) => r.seed).join(" ")}`);
+    const byProperty = new Map<string, number[]>();
+    for (const r of failing) {
+      const property = /^t=\S+ ([a-z ]+?):/.exec(r.violations[0] ?? "")?.[1] ?? "other";
+      byProperty.set(property, [...(byProperty.get(property) ?? []), r.seed]);
+    }
+    for (const [property, seeds] of [...byProperty].sort()) {
+      out.line(`failing seeds (${property}, ${seeds.length}): ${seeds.join(" ")}`);
+    }
   }
   out.line(`${passed} passed, ${failed} failed`);
   return { passed, failed };

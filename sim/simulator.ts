@@ -17,7 +17,7 @@ import { MemoryChainStore } from "../workers/consensus/memory-chain-store.js";
 import { openNode } from "../workers/consensus/node.js";
 import type { NodeApi } from "../workers/consensus/node-api.js";
 import type { LogLevel } from "../workers/consensus/node-options.js";
-import { StoppedClock, type Transport } from "../workers/consensus/ports.js";
+import { Label, StoppedClock, type Transport } from "../workers/consensus/ports.js";
 import { BlsVoteCrypto, type VoteCrypto } from "../workers/consensus/vote-crypto.js";
 import { ByzantineActor, type ByzantineKind, FAULT_DETECTORS } from "./byzantine.js";
 import { FinalityChecker } from "./checker.js";
@@ -66,10 +66,19 @@ export interface SimResult {
   readonly meanTimeToAcceptMs: number | null;
   /** Last lines logged at warn/error by honest nodes (for a failing seed). */
   readonly tail: readonly string[];
+  /** The first running honest node's chain at the end, `height:iteration:label` (at most 64 blocks). */
+  readonly chain: string;
 }
 
 type SimEvent =
-  | { readonly k: "deliver"; readonly from: string; readonly to: string; readonly bytes: Uint8Array }
+  | {
+      readonly k: "deliver";
+      readonly from: string;
+      readonly to: string;
+      readonly bytes: Uint8Array;
+      /** The receiver's incarnation when sent: a crash loses what was in flight to it. */
+      readonly incarnation: number;
+    }
   | { readonly k: "timer"; readonly node: number; readonly gen: number }
   | { readonly k: "crash"; readonly node: number; readonly downMs: number }
   | { readonly k: "restart"; readonly node: number }
@@ -84,6 +93,8 @@ interface SimNode {
   readonly honest: boolean;
   readonly store: MemoryChainStore;
   api: NodeApi | null;
+  /** Bumped at each crash. */
+  incarnation: number;
   actor: ByzantineActor | null;
   wakeGen: number;
   wakeAt: number | null;
@@ -137,6 +148,8 @@ class Simulation {
   private events = 0;
   private txCounter = 0;
   private done = false;
+  /** The node a liveness violation names (its chain goes into the result). */
+  private stuck: SimNode | null = null;
 
   constructor(
     private readonly o: SimOptions,
@@ -188,6 +201,7 @@ class Simulation {
         honest: !byzantine.has(i),
         store: new MemoryChainStore(),
         api: null,
+        incarnation: 0,
         actor: null,
         wakeGen: 0,
         wakeAt: null,
@@ -287,7 +301,7 @@ class Simulation {
         this.net.inFlight -= 1;
         const to = this.byId.get(e.to)!;
         const from = this.byId.get(e.from)!;
-        if (to.api === null || !this.linked(from.index, to.index)) {
+        if (to.api === null || to.incarnation !== e.incarnation || !this.linked(from.index, to.index)) {
           this.net.dropped += 1;
           return;
         }
@@ -313,6 +327,7 @@ class Simulation {
         if (node.api === null) return;
         this.checker.observe(node.id, node.api); // last look before it goes
         node.api = null;
+        node.incarnation += 1;
         node.wakeGen += 1;
         node.wakeAt = null;
         this.queue.push(this.clock.now() + e.downMs, { k: "restart", node: e.node });
@@ -396,11 +411,13 @@ class Simulation {
       if (f >= this.o.rounds) continue;
       const since = Math.max(this.checker.lastProgressMs(node.id), this.calmFromMs);
       if (now - since > this.o.livenessWindowMs) {
+        const st = node.api.status();
         this.fail(
           `liveness: ${node.id} finalized nothing for ${(now - since) / 1000} s after the network healed at ` +
-            `${this.virtual(this.calmFromMs)} (finalized height ${f}, round ${node.api.status().round}, ` +
-            `iteration ${node.api.status().iteration})`,
+            `${this.virtual(this.calmFromMs)} (finalized height ${f}, tip ${st.height}, round ${st.round}, ` +
+            `iteration ${st.iteration}${st.syncing ? ", syncing" : ""}, ${st.peers} peers)`,
         );
+        this.stuck = node;
         return;
       }
     }
@@ -498,6 +515,7 @@ class Simulation {
         from: `node-${from}`,
         to: peer,
         bytes,
+        incarnation: to.incarnation,
       });
     }
   }
@@ -627,7 +645,21 @@ class Simulation {
       meanTimeToFinalityMs: this.checker.meanTimeToFinalityMs(),
       meanTimeToAcceptMs: this.checker.meanTimeToAcceptMs(),
       tail: this.tail,
+      chain: this.chainSummary(),
     };
+  }
+
+  private chainSummary(): string {
+    const node = this.stuck?.api ? this.stuck : this.nodes.find((x) => x.honest && x.api !== null);
+    if (node === undefined) return "";
+    const api = node.api!;
+    const top = api.status().height;
+    const out: string[] = [];
+    for (let h = Math.max(1, top - 63); h <= top; h++) {
+      const v = api.blockByHeight(h);
+      if (v !== undefined) out.push(`${h}:${v.block.header.iteration}:${Label[v.label]}`);
+    }
+    return `${node.id} ${out.join(" ")}`;
   }
 }
 
