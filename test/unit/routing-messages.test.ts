@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { RoutingError } from "../../workers/routing/errors.js";
 import {
@@ -105,5 +106,40 @@ describe("routing codec", () => {
     ).toThrow();
     const contacts = Array.from({ length: 5 }, (_, i) => ({ id: id(i), address: "x" }));
     expect(() => encodeMessage({ type: MsgType.Nodes, requestId: 0, contacts }, limits)).toThrow();
+  });
+});
+
+describe("routing codec under arbitrary bytes (property)", () => {
+  const valid = encodeMessage(
+    { type: MsgType.Nodes, requestId: 9, contacts: [{ id: id(1), address: "node-1" }] },
+    limits,
+  );
+
+  function decodesOrTyped(bytes: Uint8Array): void {
+    try {
+      const m = decodeMessage(bytes, limits);
+      // Whatever decodes re-encodes to the same bytes: one encoding per message.
+      expect(encodeMessage(m, limits)).toEqual(bytes);
+    } catch (e) {
+      expect(e).toBeInstanceOf(RoutingError);
+    }
+  }
+
+  it("decodes or throws a RoutingError for any input, and round-trips what it accepts", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        decodesOrTyped(new Uint8Array([WIRE_VERSION, ...bytes]));
+        decodesOrTyped(bytes);
+      }),
+      { numRuns: 2000, seed: 4 },
+    );
+    fc.assert(
+      fc.property(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 }), (at, v) => {
+        const m = valid.slice();
+        m[at] = v;
+        decodesOrTyped(m);
+      }),
+      { numRuns: 2000, seed: 5 },
+    );
   });
 });
