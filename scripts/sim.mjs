@@ -2,8 +2,8 @@
 /**
  * `npm run sim -- [options]`: the deterministic network simulator (sim/, docs/SIMULATOR.md).
  * Runs the TypeScript entry sim/main.ts with tsx in a child process, passes the options through
- * and adds the wall time at the end (the simulator itself reads no clock). The last line of the
- * simulator's report stays `N passed, N failed`... so the wall time goes to stderr.
+ * and adds the wall time on stderr (the simulator itself reads no clock), so the last line on
+ * stdout stays `N passed, N failed`.
  * Exit code: the simulator's (1 if any seed failed, 2 for bad options).
  */
 
