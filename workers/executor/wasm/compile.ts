@@ -16,9 +16,16 @@ import {
   OP_CALL,
   OP_CALL_INDIRECT,
   OP_GAS,
+  OP_GLOBAL_GET_O,
+  OP_GLOBAL_SET_O,
   OP_IF,
   OP_JMP,
+  OP_LOCAL_GET_O,
+  OP_LOCAL_SET_O,
+  OP_LOCAL_TEE_O,
   OP_RETURN,
+  OP_SELECT_O,
+  PREFIX_FC,
 } from "./opcodes";
 import { Reader } from "./reader";
 import {
@@ -46,6 +53,8 @@ export interface CompiledFunc {
   numLocals: number;
   /** Initial values of the declared locals. */
   localDefaults: (number | bigint | null)[];
+  /** 1 where a declared local lives in the int32 stack (i32, f32), 0 in the value array. */
+  localInt32: Uint8Array;
   numResults: number;
   /** Highest operand height (above the locals) the body can reach. */
   maxHeight: number;
@@ -127,14 +136,14 @@ const CONV: [number, ValType, ValType][] = [
   [0xc3, I64, I64],
   [0xc4, I64, I64],
   // trunc_sat (0xfc 0..7)
-  [0x100, F32, I32],
-  [0x101, F32, I32],
-  [0x102, F64, I32],
-  [0x103, F64, I32],
-  [0x104, F32, I64],
-  [0x105, F32, I64],
-  [0x106, F64, I64],
-  [0x107, F64, I64],
+  [0xe0, F32, I32],
+  [0xe1, F32, I32],
+  [0xe2, F64, I32],
+  [0xe3, F64, I32],
+  [0xe4, F32, I64],
+  [0xe5, F32, I64],
+  [0xe6, F64, I64],
+  [0xe7, F64, I64],
 ];
 for (const [op, a, b] of CONV) SIG[op] = [a, b];
 
@@ -164,6 +173,9 @@ const MEM: Record<number, [ValType, number]> = {
   61: [I64, 1],
   62: [I64, 2],
 };
+
+/** i32 and f32 (as bits) travel on the Int32Array stack; the rest on the value array. */
+export const inInt32 = (t: ValType): boolean => t === I32 || t === F32 || t === UNKNOWN;
 
 export const defaultValue = (t: ValType): number | bigint | null =>
   t === I64 ? 0n : t === FUNCREF || t === EXTERNREF ? null : 0;
@@ -332,7 +344,7 @@ export function compileFunction(
     if (op === 0xfc) {
       const sub = r.u32();
       if (sub > 17) throw malformed(`illegal opcode 0xfc ${sub}`, at);
-      op = 0x100 + sub;
+      op = PREFIX_FC + sub;
     }
     if (op !== 0x0b && op !== 0x05) charge(op);
     switch (op) {
@@ -495,8 +507,9 @@ export function compileFunction(
         if (isRefType(t1) || isRefType(t2)) throw invalid("type mismatch: select without type on references");
         if (t1 !== t2 && t1 !== UNKNOWN && t2 !== UNKNOWN)
           throw invalid("type mismatch: select operands differ");
-        push(t1 === UNKNOWN ? t2 : t1);
-        code.push(0x1b);
+        const t = t1 === UNKNOWN ? t2 : t1;
+        push(t);
+        code.push(inInt32(t) ? 0x1b : OP_SELECT_O);
         break;
       }
       case 0x1c: {
@@ -507,7 +520,7 @@ export function compileFunction(
         pop(t);
         pop(t);
         push(t);
-        code.push(0x1b);
+        code.push(inInt32(t) ? 0x1b : OP_SELECT_O);
         break;
       }
       case 0x20:
@@ -522,7 +535,10 @@ export function compileFunction(
           pop(t);
           push(t);
         }
-        code.push(op, idx);
+        code.push(
+          inInt32(t) ? op : op === 0x20 ? OP_LOCAL_GET_O : op === 0x21 ? OP_LOCAL_SET_O : OP_LOCAL_TEE_O,
+          idx,
+        );
         break;
       }
       case 0x23:
@@ -535,7 +551,7 @@ export function compileFunction(
           if (!g.mutable) throw invalid(`global is immutable: global ${idx}`);
           pop(g.type);
         }
-        code.push(op, idx);
+        code.push(inInt32(g.type) ? op : op === 0x23 ? OP_GLOBAL_GET_O : OP_GLOBAL_SET_O, idx);
         break;
       }
       case 0x25:
@@ -605,7 +621,7 @@ export function compileFunction(
         code.push(op, idx);
         break;
       }
-      case 0x108: {
+      case 0xe8: {
         const idx = r.u32();
         zeroByte();
         needMemory();
@@ -614,26 +630,26 @@ export function compileFunction(
         code.push(op, idx);
         break;
       }
-      case 0x109: {
+      case 0xe9: {
         const idx = r.u32();
         needDataCount(idx);
         code.push(op, idx);
         break;
       }
-      case 0x10a:
+      case 0xea:
         zeroByte();
         zeroByte();
         needMemory();
         popAll([I32, I32, I32]);
         code.push(op);
         break;
-      case 0x10b:
+      case 0xeb:
         zeroByte();
         needMemory();
         popAll([I32, I32, I32]);
         code.push(op);
         break;
-      case 0x10c: {
+      case 0xec: {
         const e = r.u32();
         const t = r.u32();
         const et = elemType(e);
@@ -642,13 +658,13 @@ export function compileFunction(
         code.push(op, e, t);
         break;
       }
-      case 0x10d: {
+      case 0xed: {
         const e = r.u32();
         elemType(e);
         code.push(op, e);
         break;
       }
-      case 0x10e: {
+      case 0xee: {
         const d = r.u32();
         const s = r.u32();
         if (table(d).elem !== table(s).elem) throw invalid("type mismatch: table.copy element types");
@@ -656,7 +672,7 @@ export function compileFunction(
         code.push(op, d, s);
         break;
       }
-      case 0x10f: {
+      case 0xef: {
         const idx = r.u32();
         const tt = table(idx);
         pop(I32);
@@ -665,14 +681,14 @@ export function compileFunction(
         code.push(op, idx);
         break;
       }
-      case 0x110: {
+      case 0xf0: {
         const idx = r.u32();
         table(idx);
         push(I32);
         code.push(op, idx);
         break;
       }
-      case 0x111: {
+      case 0xf1: {
         const idx = r.u32();
         const tt = table(idx);
         pop(I32);
@@ -710,6 +726,7 @@ export function compileFunction(
     numParams: type.params.length,
     numLocals,
     localDefaults: body.locals.map(defaultValue),
+    localInt32: Uint8Array.from(body.locals.map((t) => (inInt32(t) ? 1 : 0))),
     numResults: type.results.length,
     maxHeight,
   };

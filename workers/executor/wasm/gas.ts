@@ -14,7 +14,7 @@ export function instructionGas(op: number): number {
   if (op === 0x7f || op === 0x80 || op === 0x81 || op === 0x82) return 6; // i64 div/rem (BigInt)
   if (op >= 0x79 && op <= 0x8a) return 2; // other i64 ops (BigInt)
   if (op === 0x91 || op === 0x9f) return 3; // sqrt
-  if (op >= 0x108 && op <= 0x111) return 5; // bulk memory / table ops, plus GAS_PER_BYTE
+  if (op >= 0xe8 && op <= 0xf1) return 5; // bulk memory / table ops, plus GAS_PER_BYTE
   return 1;
 }
 

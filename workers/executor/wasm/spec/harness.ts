@@ -172,7 +172,8 @@ export function runSpecCommands(
     result.failures.push({ folder, line, reason });
   };
   const resolve = (module: string, name: string): ExternVal | undefined => registry.get(module)?.get(name);
-  const gas = Number.MAX_SAFE_INTEGER;
+  // Finite, so a bug that loops forever ends as OUT_OF_GAS instead of hanging the run.
+  const gas = 1e10;
   const instantiate = (file: string): Instance => vm.instantiate(vm.compile(load(file)), resolve, gas);
   const target = (a: Action): Instance => {
     const inst = a.module !== undefined ? named.get(a.module) : current;
