@@ -10,9 +10,11 @@ import { invalid, malformed, WasmError } from "./errors";
 import { instructionGas } from "./gas";
 import type { VmLimits } from "./limits";
 import {
+  FUSE_CONST,
   OP_BR,
   OP_BR_IF,
   OP_BR_TABLE,
+  OP_BR_UNLESS,
   OP_CALL,
   OP_CALL_INDIRECT,
   OP_GAS,
@@ -20,6 +22,8 @@ import {
   OP_GLOBAL_SET_O,
   OP_IF,
   OP_JMP,
+  OP_LGET2,
+  OP_LLOAD_I32,
   OP_LOCAL_GET_O,
   OP_LOCAL_SET_O,
   OP_LOCAL_TEE_O,
@@ -238,6 +242,9 @@ export function compileFunction(
     gasPos = code.length;
     code.push(OP_GAS, 0);
   };
+  /** Start of the last plain instruction emitted; fusing with it is safe only if nothing followed. */
+  let lastPos = -1;
+  const fusable = (pos: number): boolean => pos === lastPos && pos >= 0;
   const charge = (op: number): void => {
     code[gasPos + 1] = (code[gasPos + 1] as number) + instructionGas(op);
   };
@@ -438,7 +445,8 @@ export function compileFunction(
         const ts = labelTypes(c);
         popAll(ts);
         pushAll(ts);
-        code.push(OP_BR_IF);
+        if (code[code.length - 1] === 0x45 && fusable(code.length - 1)) code[code.length - 1] = OP_BR_UNLESS;
+        else code.push(OP_BR_IF);
         branchTarget(c);
         code.push(ts.length, numLocals + c.height);
         gasLeader();
@@ -535,10 +543,26 @@ export function compileFunction(
           pop(t);
           push(t);
         }
-        code.push(
-          inInt32(t) ? op : op === 0x20 ? OP_LOCAL_GET_O : op === 0x21 ? OP_LOCAL_SET_O : OP_LOCAL_TEE_O,
-          idx,
-        );
+        const last = code.length - 2;
+        if (op === 0x20 && inInt32(t) && code[last] === 0x20 && fusable(last)) {
+          // local.get y; local.get x -> LGET2 y x
+          code[last] = OP_LGET2;
+          code.push(idx);
+        } else if (
+          op === 0x20 &&
+          inInt32(t) &&
+          code[last] === 0x21 &&
+          code[last + 1] === idx &&
+          fusable(last)
+        ) {
+          code[last] = 0x22; // local.set x; local.get x -> local.tee x
+        } else {
+          code.push(
+            inInt32(t) ? op : op === 0x20 ? OP_LOCAL_GET_O : op === 0x21 ? OP_LOCAL_SET_O : OP_LOCAL_TEE_O,
+            idx,
+          );
+          lastPos = code.length - 2;
+        }
         break;
       }
       case 0x23:
@@ -584,6 +608,7 @@ export function compileFunction(
       case 0x41:
         push(I32);
         code.push(op, r.s32());
+        lastPos = code.length - 2;
         break;
       case 0x42:
         push(I64);
@@ -708,14 +733,28 @@ export function compileFunction(
             pop(m[0]);
             pop(I32);
           }
-          code.push(op, offset);
+          const last = code.length - 2;
+          if (op === 0x28 && code[last] === 0x20 && fusable(last)) {
+            code[last] = OP_LLOAD_I32; // local.get x; i32.load off -> LLOAD x off
+            code.push(offset);
+          } else code.push(op, offset);
           break;
         }
         const s = SIG[op];
         if (s === undefined) throw malformed(`illegal opcode 0x${op.toString(16)}`, at);
         for (let i = s.length - 2; i >= 0; i--) pop(s[i] as ValType);
         push(s[s.length - 1] as ValType);
-        code.push(op);
+        const k = FUSE_CONST[op];
+        const last = code.length - 2;
+        if (k !== undefined && code[last] === 0x41 && fusable(last)) {
+          // i32.const c; op -> op-with-immediate c
+          const cst = code[last + 1] as number;
+          code[last] = k;
+          code[last + 1] = op === 0x6b ? -cst | 0 : op === 0x77 ? (32 - (cst & 31)) & 31 : cst;
+        } else {
+          code.push(op);
+          lastPos = code.length - 1;
+        }
       }
     }
   }

@@ -283,6 +283,95 @@ export class Machine {
             pc = code[pc];
             break;
           }
+          case 0xde: {
+            // OP_BR_UNLESS (i32.eqz; br_if)
+            if (n[--sp] !== 0) {
+              pc += 3;
+              break;
+            }
+            const arity: number = code[pc + 1];
+            const h = base + code[pc + 2];
+            if (sp - arity !== h) {
+              for (let i = 0; i < arity; i++) {
+                n[h + i] = n[sp - arity + i];
+                o[h + i] = o[sp - arity + i];
+              }
+            }
+            sp = h + arity;
+            pc = code[pc];
+            break;
+          }
+          case 0xdc: // OP_LGET2
+            n[sp] = n[base + code[pc]];
+            n[sp + 1] = n[base + code[pc + 1]];
+            sp += 2;
+            pc += 2;
+            break;
+          case 0xdd: // OP_LLOAD_I32
+            ea = (n[base + code[pc]] >>> 0) + (code[pc + 1] >>> 0);
+            pc += 2;
+            if (ea + 4 > buf.length) throw oobMemory();
+            n[sp++] = view.getInt32(ea, true);
+            break;
+          case 0xc5: // i32.add K
+            n[sp - 1] += code[pc++];
+            break;
+          case 0xc6: // i32.mul K
+            n[sp - 1] = Math.imul(n[sp - 1], code[pc++]);
+            break;
+          case 0xc7: // i32.and K
+            n[sp - 1] &= code[pc++];
+            break;
+          case 0xc8: // i32.or K
+            n[sp - 1] |= code[pc++];
+            break;
+          case 0xc9: // i32.xor K
+            n[sp - 1] ^= code[pc++];
+            break;
+          case 0xca: // i32.shl K
+            n[sp - 1] <<= code[pc++];
+            break;
+          case 0xcb: // i32.shr_s K
+            n[sp - 1] >>= code[pc++];
+            break;
+          case 0xcc: // i32.shr_u K
+            n[sp - 1] = n[sp - 1] >>> code[pc++];
+            break;
+          case 0xcd: // i32.rotr K
+            a = n[sp - 1];
+            b = code[pc++];
+            n[sp - 1] = (a >>> b) | (a << (32 - b));
+            break;
+          case 0xce: // i32.eq K
+            n[sp - 1] = n[sp - 1] === code[pc++] ? 1 : 0;
+            break;
+          case 0xcf: // i32.ne K
+            n[sp - 1] = n[sp - 1] !== code[pc++] ? 1 : 0;
+            break;
+          case 0xd3: // i32.lt_s K
+            n[sp - 1] = n[sp - 1] < code[pc++] ? 1 : 0;
+            break;
+          case 0xd4: // i32.lt_u K
+            n[sp - 1] = n[sp - 1] >>> 0 < code[pc++] >>> 0 ? 1 : 0;
+            break;
+          case 0xd5: // i32.gt_s K
+            n[sp - 1] = n[sp - 1] > code[pc++] ? 1 : 0;
+            break;
+          case 0xd6: // i32.gt_u K
+            n[sp - 1] = n[sp - 1] >>> 0 > code[pc++] >>> 0 ? 1 : 0;
+            break;
+          case 0xd7: // i32.le_s K
+            n[sp - 1] = n[sp - 1] <= code[pc++] ? 1 : 0;
+            break;
+          case 0xd8: // i32.le_u K
+            n[sp - 1] = n[sp - 1] >>> 0 <= code[pc++] >>> 0 ? 1 : 0;
+            break;
+          case 0xd9: // i32.ge_s K
+            n[sp - 1] = n[sp - 1] >= code[pc++] ? 1 : 0;
+            break;
+          case 0xda: // i32.ge_u K
+            n[sp - 1] = n[sp - 1] >>> 0 >= code[pc++] >>> 0 ? 1 : 0;
+            break;
           case 0x0c: {
             // OP_BR
             const arity: number = code[pc + 1];

@@ -30,3 +30,37 @@ export const OP_GLOBAL_GET_O = 0x15;
 export const OP_GLOBAL_SET_O = 0x16;
 export const OP_SELECT_O = 0x17;
 export const PREFIX_FC = 0xe0;
+
+// Fused instructions (superinstructions), formed by the compiler only between two instructions
+// with nothing in between (no branch target: every target starts with OP_GAS). Gas is charged for
+// the original instructions, so fusion never changes gas used.
+/** local.get a; local.get b  ->  LGET2 a b */
+export const OP_LGET2 = 0xdc;
+/** local.get x; i32.load off  ->  LLOAD_I32 x off */
+export const OP_LLOAD_I32 = 0xdd;
+/** i32.eqz; br_if  ->  BR_UNLESS pc arity height */
+export const OP_BR_UNLESS = 0xde;
+/** i32.const c; <i32 binop>  ->  <binop>K c (sub becomes add of -c, rotl becomes rotr). */
+export const FUSE_CONST: Record<number, number> = {
+  106: 0xc5, // add
+  107: 0xc5, // sub -> add -c
+  108: 0xc6, // mul
+  113: 0xc7, // and
+  114: 0xc8, // or
+  115: 0xc9, // xor
+  116: 0xca, // shl
+  117: 0xcb, // shr_s
+  118: 0xcc, // shr_u
+  119: 0xcd, // rotl -> rotr (32 - c)
+  120: 0xcd, // rotr
+  70: 0xce, // eq
+  71: 0xcf, // ne
+  72: 0xd3, // lt_s
+  73: 0xd4, // lt_u
+  74: 0xd5, // gt_s
+  75: 0xd6, // gt_u
+  76: 0xd7, // le_s
+  77: 0xd8, // le_u
+  78: 0xd9, // ge_s
+  79: 0xda, // ge_u
+};
