@@ -258,7 +258,8 @@ export class NodeDO extends DurableObject<Env> {
       { links: transport, rng: cryptoRng, clock: { now: () => Date.now() } },
     );
     const node = await openNode(
-      { genesis, provisionerKey },
+      // Kadcast relays broadcasts itself: the node's own gossip relay stays off.
+      { genesis, provisionerKey, relay: false },
       { clock: { now: () => Date.now() }, store, transport: kadcast, txVerifier, log: this.log },
     );
     this.running = { name, node, transport, kadcast };

@@ -39,3 +39,16 @@ describe("finality labels", () => {
     expect(r.changes).toEqual([]);
   });
 });
+
+describe("rolling finality", () => {
+  it("confirms an Attested block whose Accepted child is confirmed later by rolling finality", () => {
+    let w: LabelWindow = { lastFinal: 1, labels: [] };
+    ({ window: w } = append(w, Label.Attested)); // 2
+    ({ window: w } = append(w, Label.Accepted)); // 3
+    ({ window: w } = append(w, Label.Attested)); // 4
+    expect(w.lastFinal).toBe(1);
+    const r = append(w, Label.Attested); // 5: two Attested after 3 (ROLLING = 2) confirm 3, then 2
+    expect(r.window.lastFinal).toBe(4);
+    expect(r.window.labels).toEqual([Label.Attested]);
+  });
+});

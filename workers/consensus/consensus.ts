@@ -93,6 +93,8 @@ interface Iteration {
   /** Validation step votes that prove each validation result seen (key: vote). */
   readonly proofs: Map<string, StepVotes>;
   failed: Attestation | null;
+  /** What this node itself sent in this iteration, re-sent when a step times out. */
+  readonly sent: Message[];
 }
 
 function voteKey(v: Vote): string {
@@ -154,6 +156,10 @@ export class Consensus {
     if (this.deadline === null || now < this.deadline) return;
     const p = this.host.params;
     const grow = (t: number) => Math.min(p.stepTimeoutMaxMs, t + p.stepTimeoutIncrementMs);
+    // A step that timed out may have lost messages on the way: this node's own candidate and
+    // votes of the iteration go out once more (the receivers drop duplicates).
+    const current = this.iterations.get(this.iterationIndex);
+    if (current !== undefined) for (const m of current.sent) this.host.broadcast(m);
     switch (this.phase) {
       case "proposal":
         this.timeouts.proposal = grow(this.timeouts.proposal);
@@ -321,7 +327,7 @@ export class Consensus {
       iteration: it.index,
       txs: block.transactions.length,
     });
-    this.host.broadcast({ type: MessageType.Candidate, block });
+    this.send(it, { type: MessageType.Candidate, block });
   }
 
   private async enterValidation(): Promise<void> {
@@ -352,7 +358,7 @@ export class Consensus {
     }
     const signed = this.signVote(it, StepKind.Validation, vote, guard);
     if (signed === null) return;
-    this.host.broadcast({ type: MessageType.Validation, signed });
+    this.send(it, { type: MessageType.Validation, signed });
     const outcome = it.validation.add(vote, signed.signer, signed.signature);
     if (outcome.kind === "quorum") it.proofs.set(voteKey(outcome.vote), outcome.stepVotes);
   }
@@ -382,12 +388,18 @@ export class Consensus {
     const proof = q === null ? EMPTY_STEP_VOTES : q.stepVotes;
     const signed = this.signVote(it, StepKind.Ratification, vote, guard);
     if (signed === null) return false;
-    this.host.broadcast({ type: MessageType.Ratification, signed, validation: proof });
+    this.send(it, { type: MessageType.Ratification, signed, validation: proof });
     if (q !== null) it.proofs.set(voteKey(vote), proof);
     const outcome = it.ratification.add(vote, signed.signer, signed.signature);
     if (outcome.kind !== "quorum") return false;
     await this.onRatified(it, outcome.vote, outcome.stepVotes);
     return true;
+  }
+
+  private send(it: Iteration, message: Message): void {
+    // Bounded by construction: one candidate and one vote per step per iteration.
+    it.sent.push(message);
+    this.host.broadcast(message);
   }
 
   /** Emergency mode (../shared/DESIGN.md): from `emergencyIteration` on. */
@@ -543,6 +555,7 @@ export class Consensus {
         ),
         proofs: new Map(),
         failed: null,
+        sent: [],
       };
       this.iterations.set(index, it);
     }

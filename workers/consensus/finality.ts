@@ -4,9 +4,10 @@
  * - Attested: accepted, and its header proves every earlier iteration of its round failed with
  *   a quorum (so no lower-iteration sibling can also have a quorum). Iteration 0 is Attested.
  *   Beyond `relaxIterations` a header carries no more failure proofs: such blocks are Accepted.
- * - Confirmed: an Attested block with an Attested child; an Accepted block once followed by
- *   `rollingFinalityBlocks` consecutive Attested blocks (Dusk's rolling finality: every block on
- *   top samples more provisioners that accepted it; a competing sibling would have arrived).
+ * - Confirmed: an Attested block with an Attested (or Confirmed) child; any block once followed
+ *   by `rollingFinalityBlocks` consecutive Attested-or-stronger blocks (Dusk's rolling finality:
+ *   every block on top samples more provisioners that accepted it; a competing sibling would
+ *   have arrived).
  * - Final: Confirmed, and every block since the last Final one is Confirmed.
  * With honest timing a block is Final one block after it (about one block time).
  */
@@ -46,11 +47,15 @@ export function advanceLabels(
   const labels = window.labels.slice();
   const changes: LabelChange[] = [];
   const strong = (i: number) => labels[i] !== undefined && labels[i]! >= Label.Attested;
-  for (let i = 0; i < labels.length; i++) {
+  // Newest first, so a block sees its child's upgrade in the same pass.
+  for (let i = labels.length - 1; i >= 0; i--) {
     const l = labels[i]!;
     if (l >= Label.Confirmed) continue;
+    // Fast path: an Attested block with an Attested (or stronger) child.
     let confirmed = l === Label.Attested && strong(i + 1);
-    if (l === Label.Accepted) {
+    // Rolling finality: `rollingFinalityBlocks` consecutive strong blocks confirm everything
+    // before them, Accepted or Attested.
+    if (!confirmed) {
       confirmed = true;
       for (let k = 1; k <= rollingFinalityBlocks; k++) if (!strong(i + k)) confirmed = false;
     }

@@ -12,6 +12,12 @@ export interface NodeOptions {
   /** This node's provisioner key; null for a node that follows the chain without voting. */
   readonly provisionerKey: BlsKeyPair | null;
   readonly mempool?: MempoolOptions;
+  /**
+   * Relay consensus messages and transactions the first time they arrive (gossip over the full
+   * mesh, so one lost copy does not lose a vote). Default true; a transport that relays by
+   * itself (Kadcast) turns it off.
+   */
+  readonly relay?: boolean;
 }
 
 export type LogLevel = "debug" | "info" | "warn" | "error";

@@ -18,10 +18,11 @@ import {
   transactionsRoot,
 } from "../../protocol/block.js";
 import { BLS_SIGNATURE_BYTES } from "../../protocol/bls.js";
-import { bytesEqual, toHex } from "../../protocol/bytes.js";
+import { bytesEqual, toHex, utf8 } from "../../protocol/bytes.js";
 import { isProtocolError, ProtocolError } from "../../protocol/errors.js";
 import { type FaultProof, faultKey, faultSlot } from "../../protocol/fault.js";
 import { genesisHash } from "../../protocol/genesis.js";
+import { hash } from "../../protocol/hash.js";
 import { DEFAULT_MEMPOOL_OPTIONS, Mempool } from "../../protocol/mempool.js";
 import { decodeMessage, encodeMessage, type Message, MessageType } from "../../protocol/messages.js";
 import { LIMITS } from "../../protocol/params.js";
@@ -37,6 +38,7 @@ import {
 import { Chain } from "./chain.js";
 import { Consensus, type ConsensusHost, type RoundInput } from "./consensus.js";
 import { checkFault, type FaultContext, missedGenerations } from "./fault-rules.js";
+import { labelOfHeader } from "./finality.js";
 import type { BlockView, NodeApi, NodeStatus, ResourceUsage, TransactionView } from "./node-api.js";
 import type { Logger, NodeDeps, NodeOptions } from "./node-options.js";
 import { Label } from "./ports.js";
@@ -54,6 +56,10 @@ const SYNC_REQUEST_TIMEOUT_MS = 2_000;
 /** Executed candidates kept per round (one per iteration at most). */
 const MAX_EXECUTED_CANDIDATES = 64;
 const META_ITERATION = "consensus/iteration";
+/** Peers each first-seen message is relayed to. */
+const RELAY_FANOUT = 3;
+/** Message hashes remembered for de-duplication (a few rounds of a 64-member committee). */
+const MAX_SEEN_MESSAGES = 8_192;
 /** Fault proofs waiting for inclusion. */
 const MAX_PENDING_FAULTS = 64;
 /** Committees of recent rounds kept (fault checks look back at most faultWindowRounds). */
@@ -96,6 +102,8 @@ export class Node implements NodeApi, ConsensusHost {
   /** Fault proofs seen and checked, waiting for a block of this node's to carry them. */
   private readonly pendingFaults = new Map<string, FaultProof>();
   private readonly committeeCache = new Map<string, RoundCommittees>();
+  /** Hashes of messages already received (bounded, oldest forgotten first). */
+  private readonly seen = new BoundedSet(MAX_SEEN_MESSAGES);
 
   constructor(
     private readonly options: NodeOptions,
@@ -140,6 +148,12 @@ export class Node implements NodeApi, ConsensusHost {
       return Promise.resolve();
     }
     return this.serial(async () => {
+      // A copy seen before is not relayed again. It is still handled: a message that meant
+      // nothing when it first came (a quorum for a branch not known yet) can matter later, and
+      // the handlers drop real duplicates cheaply (no signature is checked twice).
+      const id = toHex(hash(bytes));
+      const firstCopy = !this.seen.has(id);
+      if (firstCopy) this.seen.add(id);
       let message: Message;
       try {
         message = decodeMessage(bytes);
@@ -151,6 +165,7 @@ export class Node implements NodeApi, ConsensusHost {
         });
         return;
       }
+      if (firstCopy && this.options.relay !== false && this.shouldRelay(message)) this.relay(peer, id, bytes);
       try {
         await this.handle(peer, message);
         await this.replayEarly();
@@ -254,8 +269,32 @@ export class Node implements NodeApi, ConsensusHost {
       earlyMessages: { size: this.early.length, limit: MAX_EARLY_MESSAGES },
       executedCandidates: { size: this.executed.size, limit: MAX_EXECUTED_CANDIDATES },
       mempool: { size: this.mempool.size, limit: mempool.maxTransactions },
+      seenMessages: { size: this.seen.size, limit: MAX_SEEN_MESSAGES },
+      pendingFaults: { size: this.pendingFaults.size, limit: MAX_PENDING_FAULTS },
       ...this.consensus.resourceUsage(),
     };
+  }
+
+  /**
+   * Gossip: the first copy of a message goes on to RELAY_FANOUT peers other than its sender,
+   * chosen by hashing the message id with each peer id (deterministic, different per message),
+   * so a lost copy is made up by others at a cost of about RELAY_FANOUT copies per node.
+   */
+  private relay(from: string, id: string, bytes: Uint8Array): void {
+    const ranked = this.deps.transport
+      .peers()
+      .filter((p) => p !== from)
+      .map((p) => ({ p, rank: toHex(hash(utf8.encode(`${id}/${p}`))) }))
+      .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
+    for (const { p } of ranked.slice(0, RELAY_FANOUT)) this.deps.transport.send(p, bytes);
+  }
+
+  /** Consensus messages of the current or next round, and transactions, are relayed once. */
+  private shouldRelay(m: Message): boolean {
+    if (m.type === MessageType.Transaction) return true;
+    const round = roundOf(m);
+    const current = this.chain.tip.height + 1;
+    return round === current || round === current + 1;
   }
 
   // ---- ConsensusHost --------------------------------------------------------------------
@@ -585,7 +624,7 @@ export class Node implements NodeApi, ConsensusHost {
       const attestation = blocks[i + 1]?.header.prevAttestation ?? tipAttestation ?? this.pendingFor(block);
       const tip = this.chain.tip;
       if (block.header.height <= tip.height) {
-        const outcome = this.forkChoice(peer, block, attestation);
+        const outcome = this.forkChoice(peer, block, attestation, blocks.slice(i + 1));
         if (outcome === "same") continue;
         if (outcome === "ours") break;
         reverted = true; // our chain now ends just below this block, which extends it
@@ -627,6 +666,7 @@ export class Node implements NodeApi, ConsensusHost {
     peer: string,
     block: Block,
     attestation: Attestation | null,
+    successors: readonly Block[],
   ): "same" | "ours" | "theirs" {
     const h = block.header.height;
     const ours = this.chain.blockAt(h);
@@ -638,11 +678,14 @@ export class Node implements NodeApi, ConsensusHost {
       if (finalHere) this.log("warn", "fork-below-final", { peer, height: h });
       return "ours";
     }
-    if (block.header.iteration >= oursHeader.iteration) {
+    // Rolling finality on their branch: enough consecutive Attested blocks after theirs (each
+    // proven by the next one's parent attestation) make it final there, whatever its iteration.
+    const finalThere = this.rollingFinalOnBranch(successors);
+    if (block.header.iteration >= oursHeader.iteration && !finalThere) {
       this.sendOurQuorum(peer, h);
       return "ours";
     }
-    // Theirs is from a lower iteration: it wins if its attestation holds.
+    // Theirs wins (a lower iteration, or final on its branch) if its attestation holds.
     if (attestation === null) return "ours";
     const header = { round: h, iteration: block.header.iteration, prevHash: block.header.prevHash };
     const check =
@@ -672,6 +715,22 @@ export class Node implements NodeApi, ConsensusHost {
       }
     }
     return "theirs";
+  }
+
+  /**
+   * True when `successors` (a linked branch) starts with `rollingFinalityBlocks` + 1 Attested
+   * blocks: by the rolling rule everything below the last of them is final on that branch. The
+   * attestations are checked when the branch is applied; a forged branch fails there.
+   */
+  private rollingFinalOnBranch(successors: readonly Block[]): boolean {
+    const needed = this.params.rollingFinalityBlocks + 1;
+    if (successors.length < needed) return false;
+    for (let k = 0; k < needed; k++) {
+      const b = successors[k]!;
+      if (k > 0 && !bytesEqual(b.header.prevHash, blockHash(successors[k - 1]!))) return false;
+      if (labelOfHeader(b.header, this.params) !== Label.Attested) return false;
+    }
+    return true;
   }
 
   /** Sends the peer the quorum of our block at `height` (its attestation rides in the child). */
@@ -883,6 +942,25 @@ export class Node implements NodeApi, ConsensusHost {
   private addToMempool(tx: Transaction): string {
     checkAffordable(tx, this.chain.state);
     return this.mempool.add(tx, this.chain.state).id;
+  }
+}
+
+/** Insertion-ordered set that forgets its oldest entry beyond `limit`. */
+class BoundedSet {
+  private readonly items = new Set<string>();
+  constructor(private readonly limit: number) {}
+  has(key: string): boolean {
+    return this.items.has(key);
+  }
+  add(key: string): void {
+    if (this.items.size >= this.limit) {
+      const oldest = this.items.values().next().value;
+      if (oldest !== undefined) this.items.delete(oldest);
+    }
+    this.items.add(key);
+  }
+  get size(): number {
+    return this.items.size;
   }
 }
 
