@@ -191,3 +191,40 @@ describe("wasm interpreter", () => {
     expect(vm.compile(bytes, "h1")).toBe(vm.compile(bytes, "h1"));
   });
 });
+
+describe("wasm superinstructions agree with V8's native WebAssembly (property)", () => {
+  // Each export computes `(local.get 0) (i32.const C) OP`, fused into an op with an immediate,
+  // and `(local.get 0) (local.get 1) OP`, fused into LGET2; the eqz+br_if pair is fused too.
+  const ops = [
+    0x6a, 0x6b, 0x6c, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x46, 0x47, 0x48, 0x49, 0x4a,
+  ];
+  const consts = [0, 1, 31, 32, -1, -2147483648, 2147483647, 0x5bd1e995 | 0];
+  const funcs: { type: number; body: number[] }[] = [];
+  for (const op of ops) {
+    for (const c of consts) funcs.push({ type: 0, body: [0x20, 0, 0x41, ...sleb(c), op] });
+    funcs.push({ type: 0, body: [0x20, 0, 0x20, 1, op] });
+  }
+  // block { br_if 0 (i32.eqz (local.get 0)); return 7 } return 9
+  funcs.push({ type: 0, body: [0x02, 0x40, 0x20, 0, 0x45, 0x0d, 0, 0x41, 7, 0x0f, 0x0b, 0x41, 9] });
+  const bytes = buildModule({
+    types: [[[I32, I32], [I32]]],
+    funcs,
+    exports: funcs.map((_, i) => ({ name: `f${i}`, kind: "func" as const, index: i })),
+  });
+  it("for every fused op and a spread of inputs", async () => {
+    const native = (await WebAssembly.instantiate(bytes as BufferSource, {})) as unknown as {
+      instance: { exports: Record<string, (a: number, b: number) => number> };
+    };
+    const vm = new WasmVm();
+    const inst = vm.instantiate(vm.compile(bytes), () => undefined);
+    const inputs = [0, 1, -1, 5, 31, 33, -2147483648, 2147483647, 0x12345678, -0x789abcd];
+    for (let i = 0; i < funcs.length; i++) {
+      const f = inst.exports.get(`f${i}`)?.value as FuncInst;
+      for (const a of inputs)
+        for (const b of [3, -7, 32]) {
+          const want = native.instance.exports[`f${i}`]?.(a, b);
+          expect(vm.machine.invoke(f, [a, b], GAS)).toEqual([want]);
+        }
+    }
+  });
+});

@@ -73,6 +73,8 @@ export interface ValidationContext {
   globals: GlobalType[];
   elemTypes: ValType[];
   dataCount: number | undefined;
+  /** Segments in the data section (to tell a missing data count section from no data). */
+  dataSegments: number;
   /** Functions that may be named by ref.func in code (declared by elems, exports, globals). */
   refs: Set<number>;
 }
@@ -184,7 +186,95 @@ export const inInt32 = (t: ValType): boolean => t === I32 || t === F32 || t === 
 export const defaultValue = (t: ValType): number | bigint | null =>
   t === I64 ? 0n : t === FUNCREF || t === EXTERNREF ? null : 0;
 
+/**
+ * Compiles one body. The spec decodes a whole body before validating it, so when validation
+ * fails the rest of the body is skimmed: a malformed encoding further on is the error reported.
+ */
 export function compileFunction(
+  ctx: ValidationContext,
+  type: FuncType,
+  body: FuncBody,
+  bytes: Uint8Array,
+  limits: VmLimits,
+): CompiledFunc {
+  try {
+    return compileChecked(ctx, type, body, bytes, limits);
+  } catch (e) {
+    if (e instanceof WasmError && e.code === "INVALID") skimBody(bytes, body.start, body.end);
+    throw e;
+  }
+}
+
+/** Decodes instructions without validating them; throws MALFORMED for a bad encoding. */
+function skimBody(bytes: Uint8Array, start: number, end: number): void {
+  const r = new Reader(bytes, start, end);
+  let depth = 1;
+  const zero = (): void => {
+    if (r.u8() !== 0) throw malformed("zero byte expected", r.pos - 1);
+  };
+  while (depth > 0) {
+    if (r.eof()) throw malformed("unexpected end of section or function");
+    const at = r.pos;
+    const op = r.u8();
+    if (op === 0x02 || op === 0x03 || op === 0x04) {
+      const b = r.bytes[r.pos];
+      if (b === 0x40 || b === I32 || b === I64 || b === F32 || b === F64 || b === FUNCREF || b === EXTERNREF)
+        r.pos++;
+      else if (r.s33() < 0) throw malformed("malformed block type", at);
+      depth++;
+    } else if (op === 0x0b) depth--;
+    else if (op === 0x0c || op === 0x0d || op === 0x10 || op === 0xd2 || (op >= 0x20 && op <= 0x26)) r.u32();
+    else if (op === 0x0e) {
+      const n = r.u32();
+      if (n > r.end - r.pos) throw malformed("br_table length out of bounds", at);
+      for (let i = 0; i <= n; i++) r.u32();
+    } else if (op === 0x11 || (op >= 0x28 && op <= 0x3e)) {
+      r.u32();
+      r.u32();
+    } else if (op === 0x1c) {
+      const n = r.u32();
+      if (n > r.end - r.pos) throw malformed("select type vector out of bounds", at);
+      for (let i = 0; i < n; i++) readValType(r);
+    } else if (op === 0x3f || op === 0x40) zero();
+    else if (op === 0x41) r.s32();
+    else if (op === 0x42) r.s64();
+    else if (op === 0x43) r.bits32();
+    else if (op === 0x44) r.take(8);
+    else if (op === 0xd0) {
+      const t = r.u8();
+      if (t !== FUNCREF && t !== EXTERNREF) throw malformed("malformed reference type", at + 1);
+    } else if (op === 0xfc) {
+      const sub = r.u32();
+      if (sub > 17) throw malformed(`illegal opcode 0xfc ${sub}`, at);
+      if (sub === 8) {
+        r.u32();
+        zero();
+      } else if (sub === 10) {
+        zero();
+        zero();
+      } else if (sub === 11) zero();
+      else if (sub === 12 || sub === 14) {
+        r.u32();
+        r.u32();
+      } else if (sub >= 8) r.u32();
+    } else if (
+      !(
+        op === 0x00 ||
+        op === 0x01 ||
+        op === 0x05 ||
+        op === 0x0f ||
+        op === 0x1a ||
+        op === 0x1b ||
+        op === 0xd1
+      ) &&
+      !(op >= 0x45 && op <= 0xc4)
+    )
+      throw malformed(`illegal opcode 0x${op.toString(16)}`, at);
+  }
+  if (!r.eof()) throw malformed("section size mismatch: bytes after the function's end", r.pos);
+}
+
+function compileChecked(
   ctx: ValidationContext,
   type: FuncType,
   body: FuncBody,
@@ -328,7 +418,12 @@ export function compileFunction(
     if (r.u8() !== 0) throw malformed("zero byte expected", at);
   };
   const needDataCount = (idx: number): void => {
-    if (ctx.dataCount === undefined) throw malformed("data count section required");
+    // Without a data count section, data indices in code are malformed if segments exist
+    // (binary format 5.5.16), and simply unknown if there are none.
+    if (ctx.dataCount === undefined) {
+      if (ctx.dataSegments > 0) throw malformed("data count section required");
+      throw invalid(`unknown data segment ${idx}`);
+    }
     if (idx >= ctx.dataCount) throw invalid(`unknown data segment ${idx}`);
   };
   const elemType = (idx: number): ValType => {

@@ -141,6 +141,7 @@ export function compileModule(bytes: Uint8Array, limits: VmLimits): CompiledModu
     globals: globalTypes,
     elemTypes: m.elems.map((e) => e.type),
     dataCount: m.dataCount,
+    dataSegments: m.datas.length,
     refs,
   };
   const nImportedFuncs = nFuncs - m.funcs.length;

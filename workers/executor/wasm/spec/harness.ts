@@ -258,7 +258,8 @@ export function runSpecCommands(
             vm.compile(load(c.filename as string));
             fail(c.line, `expected ${c.type.slice(7)} "${c.text}", module accepted`);
           } catch (e) {
-            if (e instanceof WasmError && !e.isTrap && e.code !== "UNLINKABLE") result.passed++;
+            const want = c.type === "assert_malformed" ? "MALFORMED" : "INVALID";
+            if (e instanceof WasmError && e.code === want) result.passed++;
             else fail(c.line, `expected ${c.type.slice(7)} "${c.text}", got ${describe(e)}`);
           }
           break;
