@@ -203,6 +203,8 @@ describe("wasm superinstructions agree with V8's native WebAssembly (property)",
   for (const op of ops) {
     for (const c of consts) funcs.push({ type: 0, body: [0x20, 0, 0x41, ...sleb(c), op] });
     funcs.push({ type: 0, body: [0x20, 0, 0x20, 1, op] });
+    // (i32.const 3) (local.get 0) add (local.get 1) OP: the local operand forms (OPL)
+    funcs.push({ type: 0, body: [0x41, 3, 0x20, 0, 0x6a, 0x20, 1, op] });
   }
   // block { br_if 0 (i32.eqz (local.get 0)); return 7 } return 9
   funcs.push({ type: 0, body: [0x02, 0x40, 0x20, 0, 0x45, 0x0d, 0, 0x41, 7, 0x0f, 0x0b, 0x41, 9] });

@@ -11,6 +11,8 @@ import { instructionGas } from "./gas";
 import type { VmLimits } from "./limits";
 import {
   FUSE_CONST,
+  FUSE_LOCAL,
+  FUSE_LOCAL_CONST,
   OP_BR,
   OP_BR_IF,
   OP_BR_TABLE,
@@ -334,6 +336,12 @@ function compileChecked(
   };
   /** Start of the last plain instruction emitted; fusing with it is safe only if nothing followed. */
   let lastPos = -1;
+  /** Start of the instruction emitted just before the last one (for three-instruction fusion). */
+  let prevPos = -1;
+  const mark = (pos: number): void => {
+    prevPos = lastPos;
+    lastPos = pos;
+  };
   const fusable = (pos: number): boolean => pos === lastPos && pos >= 0;
   const charge = (op: number): void => {
     code[gasPos + 1] = (code[gasPos + 1] as number) + instructionGas(op);
@@ -656,7 +664,7 @@ function compileChecked(
             inInt32(t) ? op : op === 0x20 ? OP_LOCAL_GET_O : op === 0x21 ? OP_LOCAL_SET_O : OP_LOCAL_TEE_O,
             idx,
           );
-          lastPos = code.length - 2;
+          mark(code.length - 2);
         }
         break;
       }
@@ -703,7 +711,7 @@ function compileChecked(
       case 0x41:
         push(I32);
         code.push(op, r.s32());
-        lastPos = code.length - 2;
+        mark(code.length - 2);
         break;
       case 0x42:
         push(I64);
@@ -844,11 +852,26 @@ function compileChecked(
         if (k !== undefined && code[last] === 0x41 && fusable(last)) {
           // i32.const c; op -> op-with-immediate c
           const cst = code[last + 1] as number;
-          code[last] = k;
-          code[last + 1] = op === 0x6b ? -cst | 0 : op === 0x77 ? (32 - (cst & 31)) & 31 : cst;
+          const imm = op === 0x6b ? -cst | 0 : op === 0x77 ? (32 - (cst & 31)) & 31 : cst;
+          const lk = FUSE_LOCAL_CONST[k];
+          const p = last - 2;
+          if (lk !== undefined && prevPos === p && code[p] === 0x20) {
+            // local.get x; i32.const c; op -> op-of-local-with-immediate x c
+            code[p] = lk;
+            code[p + 2] = imm;
+            code.length = p + 3;
+            lastPos = -1;
+          } else {
+            code[last] = k;
+            code[last + 1] = imm;
+          }
+        } else if (FUSE_LOCAL[op] !== undefined && code[last] === 0x20 && fusable(last)) {
+          // local.get x; op -> op-with-local x
+          code[last] = FUSE_LOCAL[op] as number;
+          lastPos = -1;
         } else {
           code.push(op);
-          lastPos = code.length - 1;
+          mark(code.length - 1);
         }
       }
     }

@@ -301,6 +301,38 @@ export class Machine {
             pc = code[pc];
             break;
           }
+          case 0x18: // i32.add L
+            n[sp - 1] += n[base + code[pc++]];
+            break;
+          case 0x19: // i32.sub L
+            n[sp - 1] -= n[base + code[pc++]];
+            break;
+          case 0x1d: // i32.mul L
+            n[sp - 1] = Math.imul(n[sp - 1], n[base + code[pc++]]);
+            break;
+          case 0x1e: // i32.and L
+            n[sp - 1] &= n[base + code[pc++]];
+            break;
+          case 0x1f: // i32.or L
+            n[sp - 1] |= n[base + code[pc++]];
+            break;
+          case 0x27: // i32.xor L
+            n[sp - 1] ^= n[base + code[pc++]];
+            break;
+          case 0xdf: // local.get x; i32.rotr K
+            a = n[base + code[pc]];
+            b = code[pc + 1];
+            pc += 2;
+            n[sp++] = (a >>> b) | (a << (32 - b));
+            break;
+          case 0xf2: // local.get x; i32.shl K
+            n[sp++] = n[base + code[pc]] << code[pc + 1];
+            pc += 2;
+            break;
+          case 0xf3: // local.get x; i32.add K
+            n[sp++] = n[base + code[pc]] + code[pc + 1];
+            pc += 2;
+            break;
           case 0xdc: // OP_LGET2
             n[sp] = n[base + code[pc]];
             n[sp + 1] = n[base + code[pc + 1]];

@@ -64,3 +64,18 @@ export const FUSE_CONST: Record<number, number> = {
   78: 0xd9, // ge_s
   79: 0xda, // ge_u
 };
+/** local.get x; <i32 binop>  ->  <binop>L x (the right operand read from the local). */
+export const FUSE_LOCAL: Record<number, number> = {
+  106: 0x18, // add
+  107: 0x19, // sub
+  108: 0x1d, // mul
+  113: 0x1e, // and
+  114: 0x1f, // or
+  115: 0x27, // xor
+};
+/** local.get x; i32.const c; <K op>  ->  push (local x) op c, keyed by the K opcode. */
+export const FUSE_LOCAL_CONST: Record<number, number> = {
+  205: 0xdf, // rotr
+  202: 0xf2, // shl
+  197: 0xf3, // add (and sub)
+};
