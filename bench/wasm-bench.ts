@@ -25,6 +25,16 @@ const LOOP_WAT = `(module
       (br $top)))
     (local.get $acc)))`;
 
+/** The same loop on i64 (our i64 values are BigInts: this shows what that costs). */
+const LOOP64_WAT = `(module
+  (func (export "run") (param $n i32) (result i64) (local $i i32) (local $acc i64)
+    (block $done (loop $top
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 31)) (i64.xor (i64.extend_i32_u (local.get $i)) (i64.const 0x5bd1e9955bd1e995))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $top)))
+    (local.get $acc)))`;
+
 const FIB_WAT = `(module
   (func $fib (export "run") (param $n i32) (result i32)
     (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
@@ -179,6 +189,7 @@ async function main(): Promise<void> {
   const expectedSha = createHash("sha256").update(msg).digest("hex");
   const cases = [
     { name: "loop (100k iterations)", wat: LOOP_WAT, args: [100_000] as number[], setup: undefined },
+    { name: "loop i64 (100k, BigInt)", wat: LOOP64_WAT, args: [100_000], setup: undefined },
     { name: "fib(20) recursive", wat: FIB_WAT, args: [20], setup: undefined },
     { name: "sha256 (4 KiB)", wat: SHA_WAT, args: [MSG, blocks], setup: pad },
   ];
@@ -193,7 +204,7 @@ async function main(): Promise<void> {
     const { instance: native } = (await WebAssembly.instantiate(bytes as BufferSource, {})) as unknown as {
       instance: { exports: Record<string, unknown> };
     };
-    const nativeRun = native.exports.run as (...a: number[]) => number | undefined;
+    const nativeRun = native.exports.run as (...a: number[]) => number | bigint | undefined;
     const ourMem = inst.mems[0];
     const nativeMem = native.exports.memory as WebAssembly.Memory | undefined;
     if (c.setup && ourMem && nativeMem) {
