@@ -59,10 +59,18 @@ export class MemInst {
     const next = old + delta;
     if (next > 65536 || next > limitPages || (this.max !== undefined && next > this.max)) return -1;
     if (delta === 0) return old;
-    const buf = new Uint8Array(next * PAGE_BYTES);
-    buf.set(this.buf);
-    this.buf = buf;
-    this.view = new DataView(buf.buffer);
+    // Capacity grows by doubling (capped by the limits) so page-by-page growth copies O(total)
+    // bytes, not O(total^2): a loop of memory.grow(1) must cost work in proportion to its gas.
+    const bytes = next * PAGE_BYTES;
+    const capacity = this.buf.buffer.byteLength;
+    if (bytes > capacity) {
+      const capPages = Math.min(limitPages, this.max ?? 65536, 65536);
+      const size = Math.max(bytes, Math.min(capacity * 2, capPages * PAGE_BYTES));
+      const grown = new Uint8Array(new ArrayBuffer(size), 0, bytes);
+      grown.set(this.buf);
+      this.buf = grown;
+    } else this.buf = new Uint8Array(this.buf.buffer, 0, bytes);
+    this.view = new DataView(this.buf.buffer, 0, bytes);
     this.pages = next;
     return old;
   }
