@@ -323,6 +323,21 @@ function compileChecked(
   const pushAll = (ts: ValType[]): void => {
     for (const t of ts) push(t);
   };
+  /** Checks that the top of the stack matches `ts` without consuming it. */
+  const peekAll = (ts: ValType[]): void => {
+    const c = top();
+    for (let i = 0; i < ts.length; i++) {
+      const at = vals.length - ts.length + i;
+      const want = ts[i] as ValType;
+      if (at < c.height) {
+        if (!c.unreachable) throw invalid("type mismatch: operand stack underflow");
+        continue;
+      }
+      const got = vals[at] as ValType;
+      if (got !== want && got !== UNKNOWN)
+        throw invalid(`type mismatch: expected ${typeName(want)}, got ${typeName(got)}`);
+    }
+  };
   const labelTypes = (c: Ctrl): ValType[] => (c.op === 0x03 ? c.params : c.results);
   const setUnreachable = (): void => {
     const c = top();
@@ -510,6 +525,7 @@ function compileChecked(
         if (c.op === 0x04 && c.params.join() !== c.results.join())
           throw invalid("type mismatch: if without else must leave its parameters");
         if (ctrls.length === 0) {
+          code[gasPos + 1] = (code[gasPos + 1] as number) + type.results.length; // values returned
           const ret = code.length;
           code.push(OP_RETURN);
           for (const f of c.fixups) code[f] = ret;
@@ -533,6 +549,7 @@ function compileChecked(
         const c = label(r.u32());
         const ts = labelTypes(c);
         popAll(ts);
+        code[gasPos + 1] = (code[gasPos + 1] as number) + ts.length; // values carried
         if (c === fn) code.push(OP_RETURN);
         else {
           code.push(OP_BR);
@@ -548,6 +565,7 @@ function compileChecked(
         const ts = labelTypes(c);
         popAll(ts);
         pushAll(ts);
+        code[gasPos + 1] = (code[gasPos + 1] as number) + ts.length; // values carried
         if (code[code.length - 1] === 0x45 && fusable(code.length - 1)) code[code.length - 1] = OP_BR_UNLESS;
         else code.push(OP_BR_IF);
         branchTarget(c);
@@ -564,24 +582,29 @@ function compileChecked(
         const def = label(depths[n] as number);
         const arity = labelTypes(def).length;
         code.push(OP_BR_TABLE, n, arity);
+        // Each distinct target frame is type-checked once (at most nesting-depth frames), so a
+        // long table costs O(labels + depth x arity), not O(labels x stack height).
+        const checked = new Set<Ctrl>();
         for (const d of depths) {
           const c = label(d);
           const ts = labelTypes(c);
           if (ts.length !== arity) throw invalid("type mismatch: br_table targets of different arity");
-          // Check the operand types against each target without consuming them.
-          const saved = vals.slice();
-          popAll(ts);
-          vals.length = 0;
-          vals.push(...saved);
+          if (!checked.has(c)) {
+            checked.add(c);
+            peekAll(ts);
+          }
           branchTarget(c);
           code.push(numLocals + c.height);
         }
         popAll(labelTypes(def));
         setUnreachable();
+        // Values carried by a taken branch are copied: one gas unit each.
+        code[gasPos + 1] = (code[gasPos + 1] as number) + arity;
         break;
       }
       case 0x0f:
         popAll(type.results);
+        code[gasPos + 1] = (code[gasPos + 1] as number) + type.results.length; // values carried
         code.push(OP_RETURN);
         setUnreachable();
         break;
