@@ -56,6 +56,8 @@ describe("step aggregator", () => {
     a.add(valid, keys[0]!.publicKey, blsSign(keys[0]!.secretKey, message));
     expect(a.add(valid, keys[0]!.publicKey, blsSign(keys[0]!.secretKey, message)).kind).toBe("duplicate");
     expect(a.add(other, keys[0]!.publicKey, new Uint8Array(96)).kind).toBe("equivocation");
+    // Reported once: another copy of the contradicting vote is a duplicate.
+    expect(a.add(other, keys[0]!.publicKey, new Uint8Array(96)).kind).toBe("duplicate");
     expect(a.add(valid, devProvisionerKey("aggregator-test", 9).publicKey, new Uint8Array(96)).kind).toBe(
       "not-member",
     );

@@ -93,6 +93,8 @@ interface Iteration {
   /** Validation step votes that prove each validation result seen (key: vote). */
   readonly proofs: Map<string, StepVotes>;
   failed: Attestation | null;
+  /** A double candidate is reported once per iteration. */
+  doubleCandidateReported: boolean;
   /** What this node itself sent in this iteration, re-sent when a step times out. */
   readonly sent: Message[];
 }
@@ -198,7 +200,12 @@ export class Consensus {
     if (it === null || !bytesEqual(h.prevHash, input.prevHash)) return;
     const hash = headerHash(h);
     if (it.candidateHash !== null) {
-      if (!bytesEqual(it.candidateHash, hash) && this.host.crypto.verify(h.generator, hash, h.signature)) {
+      if (
+        !bytesEqual(it.candidateHash, hash) &&
+        !it.doubleCandidateReported &&
+        this.host.crypto.verify(h.generator, hash, h.signature)
+      ) {
+        it.doubleCandidateReported = true;
         this.host.log("warn", "fault-double-candidate", {
           round: input.round,
           iteration: h.iteration,
@@ -555,6 +562,7 @@ export class Consensus {
         ),
         proofs: new Map(),
         failed: null,
+        doubleCandidateReported: false,
         sent: [],
       };
       this.iterations.set(index, it);

@@ -26,6 +26,7 @@ import type { VoteCrypto } from "./vote-crypto.js";
 export type AddVoteOutcome =
   | { readonly kind: "added" }
   | { readonly kind: "quorum"; readonly vote: Vote; readonly stepVotes: StepVotes }
+  /** A vote already counted, or a second contradicting vote already reported. */
   | { readonly kind: "duplicate" }
   | { readonly kind: "equivocation"; readonly first: Vote; readonly firstSignature: Uint8Array }
   | { readonly kind: "not-member" }
@@ -40,7 +41,7 @@ interface Ballot {
 }
 
 export class StepAggregator {
-  private readonly voted = new Map<string, { vote: Vote; signature: Uint8Array }>();
+  private readonly voted = new Map<string, { vote: Vote; signature: Uint8Array; equivocated: boolean }>();
   private readonly ballots = new Map<string, Ballot>();
   private reached: { vote: Vote; stepVotes: StepVotes } | null = null;
 
@@ -66,9 +67,10 @@ export class StepAggregator {
     const signerHex = toHex(signer);
     const previous = this.voted.get(signerHex);
     if (previous !== undefined) {
-      return votesEqual(previous.vote, vote)
-        ? { kind: "duplicate" }
-        : { kind: "equivocation", first: previous.vote, firstSignature: previous.signature };
+      // One equivocation report per signer and step: later copies are duplicates.
+      if (votesEqual(previous.vote, vote) || previous.equivocated) return { kind: "duplicate" };
+      previous.equivocated = true;
+      return { kind: "equivocation", first: previous.vote, firstSignature: previous.signature };
     }
     const key = `${vote.kind}/${toHex(vote.hash)}`;
     let ballot = this.ballots.get(key);
@@ -81,7 +83,7 @@ export class StepAggregator {
       };
       this.ballots.set(key, ballot);
     }
-    this.voted.set(signerHex, { vote, signature });
+    this.voted.set(signerHex, { vote, signature, equivocated: false });
     ballot.signatures.set(signerHex, { publicKey: signer, signature, verified: false });
     ballot.credits += credits;
     if (this.reached !== null || ballot.credits < this.committee.quorum(vote.kind)) return { kind: "added" };
