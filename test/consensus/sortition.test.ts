@@ -90,3 +90,26 @@ describe("committee quorums", () => {
     expect(c.creditsOfBitset(0b100n)).toBe(-1);
   });
 });
+
+describe("sortition distribution", () => {
+  it("matches stake shares within statistical bounds (chi-square, 9 degrees of freedom, p = 0.001)", () => {
+    // Stakes 1..10 million units; the per-credit cut (1000 units) is negligible beside them.
+    const ps = Array.from({ length: 10 }, (_, i) => provisioner(i + 1, BigInt(i + 1) * 1_000_000n));
+    const total = 55;
+    const counts = new Array<number>(10).fill(0);
+    let credits = 0;
+    for (let round = 1; round <= 200; round++) {
+      for (const m of extractCommittee(ps, seed, round, 1, 64, unit, null)) {
+        counts[m.publicKey[0]! - 1]! += m.credits;
+        credits += m.credits;
+      }
+    }
+    expect(credits).toBe(200 * 64);
+    let chi2 = 0;
+    counts.forEach((observed, i) => {
+      const expected = (credits * (i + 1)) / total;
+      chi2 += (observed - expected) ** 2 / expected;
+    });
+    expect(chi2).toBeLessThan(27.88);
+  });
+});
