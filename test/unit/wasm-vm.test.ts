@@ -205,7 +205,13 @@ describe("wasm superinstructions agree with V8's native WebAssembly (property)",
     funcs.push({ type: 0, body: [0x20, 0, 0x20, 1, op] });
     // (i32.const 3) (local.get 0) add (local.get 1) OP: the local operand forms (OPL)
     funcs.push({ type: 0, body: [0x41, 3, 0x20, 0, 0x6a, 0x20, 1, op] });
+    // (local.get 0) (local.get 1) OP (local.set 1) (local.get 1): OP_SET forms
+    funcs.push({ type: 0, body: [0x20, 0, 0x20, 1, op, 0x21, 1, 0x20, 1] });
   }
+  // local.get 0; i32.const c; i32.add/sub; local.set 1; local.get 1: LOCAL_ADDK_SET
+  for (const c of consts)
+    for (const op of [0x6a, 0x6b])
+      funcs.push({ type: 0, body: [0x20, 0, 0x41, ...sleb(c), op, 0x21, 1, 0x20, 1] });
   // block { br_if 0 (i32.eqz (local.get 0)); return 7 } return 9
   funcs.push({ type: 0, body: [0x02, 0x40, 0x20, 0, 0x45, 0x0d, 0, 0x41, 7, 0x0f, 0x0b, 0x41, 9] });
   const bytes = buildModule({

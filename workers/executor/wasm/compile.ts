@@ -13,6 +13,7 @@ import {
   FUSE_CONST,
   FUSE_LOCAL,
   FUSE_LOCAL_CONST,
+  FUSE_SET,
   OP_BR,
   OP_BR_IF,
   OP_BR_TABLE,
@@ -26,6 +27,7 @@ import {
   OP_JMP,
   OP_LGET2,
   OP_LLOAD_I32,
+  OP_LOCAL_ADDK_SET,
   OP_LOCAL_GET_O,
   OP_LOCAL_SET_O,
   OP_LOCAL_TEE_O,
@@ -682,6 +684,21 @@ function compileChecked(
           fusable(last)
         ) {
           code[last] = 0x22; // local.set x; local.get x -> local.tee x
+        } else if (
+          op === 0x21 &&
+          inInt32(t) &&
+          FUSE_SET[code[code.length - 1] as number] !== undefined &&
+          fusable(code.length - 1)
+        ) {
+          // <i32 binop>; local.set x -> <binop>_SET x
+          code[code.length - 1] = FUSE_SET[code[code.length - 1] as number] as number;
+          code.push(idx);
+          lastPos = -1;
+        } else if (op === 0x21 && inInt32(t) && code[code.length - 3] === 0xf3 && fusable(code.length - 3)) {
+          // local.get x; i32.const c; i32.add; local.set y -> LOCAL_ADDK_SET x c y
+          code[code.length - 3] = OP_LOCAL_ADDK_SET;
+          code.push(idx);
+          lastPos = -1;
         } else {
           code.push(
             inInt32(t) ? op : op === 0x20 ? OP_LOCAL_GET_O : op === 0x21 ? OP_LOCAL_SET_O : OP_LOCAL_TEE_O,
@@ -884,6 +901,7 @@ function compileChecked(
             code[p + 2] = imm;
             code.length = p + 3;
             lastPos = -1;
+            mark(p);
           } else {
             code[last] = k;
             code[last + 1] = imm;

@@ -333,6 +333,34 @@ export class Machine {
             n[sp++] = n[base + code[pc]] + code[pc + 1];
             pc += 2;
             break;
+          case 0xf4: // i32.add; local.set x
+            sp -= 2;
+            n[base + code[pc++]] = n[sp] + n[sp + 1];
+            break;
+          case 0xf5: // i32.sub; local.set x
+            sp -= 2;
+            n[base + code[pc++]] = n[sp] - n[sp + 1];
+            break;
+          case 0xf6: // i32.mul; local.set x
+            sp -= 2;
+            n[base + code[pc++]] = Math.imul(n[sp], n[sp + 1]);
+            break;
+          case 0xf7: // i32.and; local.set x
+            sp -= 2;
+            n[base + code[pc++]] = n[sp] & n[sp + 1];
+            break;
+          case 0xf8: // i32.or; local.set x
+            sp -= 2;
+            n[base + code[pc++]] = n[sp] | n[sp + 1];
+            break;
+          case 0xf9: // i32.xor; local.set x
+            sp -= 2;
+            n[base + code[pc++]] = n[sp] ^ n[sp + 1];
+            break;
+          case 0xfa: // local.get x; i32.const c; i32.add; local.set y
+            n[base + code[pc + 2]] = n[base + code[pc]] + code[pc + 1];
+            pc += 3;
+            break;
           case 0xdc: // OP_LGET2
             n[sp] = n[base + code[pc]];
             n[sp + 1] = n[base + code[pc + 1]];

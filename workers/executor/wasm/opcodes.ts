@@ -79,3 +79,14 @@ export const FUSE_LOCAL_CONST: Record<number, number> = {
   202: 0xf2, // shl
   197: 0xf3, // add (and sub)
 };
+/** <i32 binop>; local.set x  ->  <binop>_SET x */
+export const FUSE_SET: Record<number, number> = {
+  106: 0xf4, // add
+  107: 0xf5, // sub
+  108: 0xf6, // mul
+  113: 0xf7, // and
+  114: 0xf8, // or
+  115: 0xf9, // xor
+};
+/** local.get x; i32.const c; i32.add; local.set y  ->  LOCAL_ADDK_SET x c y */
+export const OP_LOCAL_ADDK_SET = 0xfa;
