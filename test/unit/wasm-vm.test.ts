@@ -236,3 +236,19 @@ describe("wasm superinstructions agree with V8's native WebAssembly (property)",
     }
   });
 });
+
+describe("wasm fused array load (local.get i; i32.const 2; i32.shl; i32.load offset)", () => {
+  it("reads the element and traps past the end", () => {
+    const bytes = buildModule({
+      types: [[[I32], [I32]]],
+      funcs: [{ type: 0, body: [0x20, 0, 0x41, 2, 0x74, 0x28, 2, 8] }],
+      memory: { min: 1 },
+      data: [{ offset: 8, bytes: [1, 0, 0, 0, 2, 0, 0, 0, 0xff, 0xff, 0xff, 0xff] }],
+      exports: [{ name: "at", kind: "func", index: 0 }],
+    });
+    expect(run(bytes, "at", [0])).toEqual([1]);
+    expect(run(bytes, "at", [2])).toEqual([-1]);
+    expect(codeOf(() => run(bytes, "at", [16382]))).toBe("TRAP_MEMORY_OUT_OF_BOUNDS");
+    expect(codeOf(() => run(bytes, "at", [-1]))).toBe("TRAP_MEMORY_OUT_OF_BOUNDS");
+  });
+});

@@ -27,6 +27,7 @@ import {
   OP_JMP,
   OP_LGET2,
   OP_LLOAD_I32,
+  OP_LOAD_LSHL,
   OP_LOCAL_ADDK_SET,
   OP_LOCAL_GET_O,
   OP_LOCAL_SET_O,
@@ -879,6 +880,10 @@ function compileChecked(
           const last = code.length - 2;
           if (op === 0x28 && code[last] === 0x20 && fusable(last)) {
             code[last] = OP_LLOAD_I32; // local.get x; i32.load off -> LLOAD x off
+            code.push(offset);
+          } else if (op === 0x28 && code[code.length - 3] === 0xf2 && fusable(code.length - 3)) {
+            // local.get x; i32.const k; i32.shl; i32.load off -> LOAD_LSHL x k off (array indexing)
+            code[code.length - 3] = OP_LOAD_LSHL;
             code.push(offset);
           } else code.push(op, offset);
           break;

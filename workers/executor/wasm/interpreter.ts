@@ -361,6 +361,12 @@ export class Machine {
             n[base + code[pc + 2]] = n[base + code[pc]] + code[pc + 1];
             pc += 3;
             break;
+          case 0xfb: // local.get x; i32.const k; i32.shl; i32.load off
+            ea = ((n[base + code[pc]] << code[pc + 1]) >>> 0) + (code[pc + 2] >>> 0);
+            pc += 3;
+            if (ea + 4 > buf.length) throw oobMemory();
+            n[sp++] = view.getInt32(ea, true);
+            break;
           case 0xdc: // OP_LGET2
             n[sp] = n[base + code[pc]];
             n[sp + 1] = n[base + code[pc + 1]];

@@ -90,3 +90,5 @@ export const FUSE_SET: Record<number, number> = {
 };
 /** local.get x; i32.const c; i32.add; local.set y  ->  LOCAL_ADDK_SET x c y */
 export const OP_LOCAL_ADDK_SET = 0xfa;
+/** local.get x; i32.const k; i32.shl; i32.load off  ->  LOAD_LSHL x k off */
+export const OP_LOAD_LSHL = 0xfb;
