@@ -39,8 +39,15 @@ export const BYZANTINE_KINDS = [
   "delay",
   "replay",
   "future",
+  "forged-quorum",
 ] as const;
 export type ByzantineKind = (typeof BYZANTINE_KINDS)[number];
+
+/**
+ * Behaviours drawn by default: the list as it stood when the sweeps in docs/SIMULATOR.md were
+ * run, so their seeds replay unchanged. Newer behaviours are opt-in with `--behaviours`.
+ */
+export const DEFAULT_BYZANTINE_KINDS: readonly ByzantineKind[] = BYZANTINE_KINDS.slice(0, 8);
 
 /** Kinds of fault injected (a behaviour may inject several), with the log event that detects it. */
 export const FAULT_DETECTORS: Readonly<Record<string, string | null>> = {
@@ -53,6 +60,7 @@ export const FAULT_DETECTORS: Readonly<Record<string, string | null>> = {
   "delayed-message": null,
   "replayed-message": null,
   "far-future-message": null,
+  "forged-quorum": "quorum-invalid",
 };
 
 /** Messages kept for replay. */
@@ -120,6 +128,32 @@ export class ByzantineActor {
       }
     }
     if (message !== null && this.behaviours.has("future") && ctx.prng.chance(0.1)) this.sendFuture(message);
+    if (message !== null && this.behaviours.has("forged-quorum") && ctx.prng.chance(0.3))
+      this.sendForgedQuorum(message);
+  }
+
+  /**
+   * A Quorum message for the current iteration claiming Valid(random hash) by every committee
+   * member, with signatures it cannot have: only its own key signed anything.
+   */
+  private sendForgedQuorum(m: Message): void {
+    if (m.type !== MessageType.Validation && m.type !== MessageType.Ratification) return;
+    const header = m.signed.header;
+    const fake = () => ({
+      bitset: (1n << 64n) - 1n,
+      signature: this.ctx.crypto.sign(this.ctx.key.secretKey, this.ctx.prng.bytes(32)),
+    });
+    const bytes = encodeMessage({
+      type: MessageType.Quorum,
+      header,
+      attestation: {
+        result: voteOf(VoteKind.Valid, this.ctx.prng.bytes(32)),
+        validation: fake(),
+        ratification: fake(),
+      },
+    });
+    this.ctx.injected("forged-quorum", `${header.round}/${header.iteration}`);
+    for (const t of this.ctx.peers()) this.ctx.send(t, bytes, 0);
   }
 
   /** A message the wrapped node receives (kept for replay). */

@@ -32,7 +32,7 @@ export const USAGE = `npm run sim -- [options]
   --duplicate P        duplication probability (default ${DEFAULT_OPTIONS.duplicate})
   --reorder P          probability of an extra reordering delay (default ${DEFAULT_OPTIONS.reorder})
   --byzantine F        fraction of stake held by byzantine actors (default 0)
-  --behaviours a,b     byzantine behaviours to draw from (default all):
+  --behaviours a,b     byzantine behaviours to draw from (default all but forged-quorum):
                        ${BYZANTINE_KINDS.join(", ")}
   --crypto fast|bls    signature scheme (default fast)
   --partitions on|off  partitions that form and heal (default on)
@@ -184,6 +184,7 @@ export async function runSweep(
     out.line("WARNING: byzantine stake >= 1/3 is outside the BFT assumption; failures are expected");
   const injected = new Map<string, number>();
   const detected = new Map<string, number>();
+  const distinct = new Map<string, number>();
   const failing: SimResult[] = [];
   let passed = 0;
   let failed = 0;
@@ -205,14 +206,13 @@ export async function runSweep(
     }
     for (const [k, v] of Object.entries(r.injected)) injected.set(k, (injected.get(k) ?? 0) + v);
     for (const [k, v] of Object.entries(r.detected)) detected.set(k, (detected.get(k) ?? 0) + v);
+    for (const [k, v] of Object.entries(r.injectedDistinct)) distinct.set(k, (distinct.get(k) ?? 0) + v);
     const inj = Object.values(r.injected).reduce((a, x) => a + x, 0);
     const det = Object.values(r.detected).reduce((a, x) => a + x, 0);
-    const detectable = Object.entries(r.injected)
-      .filter(([k]) => FAULT_DETECTORS[k])
-      .reduce((a, [, x]) => a + x, 0);
+    const detectable = Object.values(r.injectedDistinct).reduce((a, x) => a + x, 0);
     out.line(
       `seed ${seed}: ${r.pass ? "PASS" : "FAIL"} rounds ${r.rounds} final height ${r.finalHeight} ` +
-        `virtual ${(r.virtualMs / 1000).toFixed(1)} s, faults injected ${inj} (detectable ${detectable}, detected ${det})` +
+        `virtual ${(r.virtualMs / 1000).toFixed(1)} s, faults injected ${inj} (detectable instances ${detectable}, detected ${det})` +
         (r.byzantineNodes.length > 0
           ? ` byzantine ${r.byzantineNodes.map((x) => `${x.id}[${x.behaviours.join("+")}]`).join(" ")}`
           : ""),
@@ -233,12 +233,14 @@ export async function runSweep(
     }
   }
   out.line("");
-  out.line("faults per kind (all seeds): injected / detected by an honest node's log");
+  out.line(
+    "faults per kind (all seeds): injected messages / detected by an honest node's log, of distinct (round, iteration, step, signer) instances",
+  );
   const kinds = [...injected.keys()].sort();
   if (kinds.length === 0) out.line("  none injected");
   for (const k of kinds) {
     const d = FAULT_DETECTORS[k]
-      ? `${detected.get(k) ?? 0} (${FAULT_DETECTORS[k]})`
+      ? `${detected.get(k) ?? 0} of ${distinct.get(k) ?? 0} (${FAULT_DETECTORS[k]})`
       : "n/a (the core logs no event for it)";
     out.line(`  ${k.padEnd(30)} ${String(injected.get(k)).padStart(8)} / ${d}`);
   }

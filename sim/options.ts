@@ -3,7 +3,7 @@
  * with the same options replays the run event for event.
  */
 
-import { BYZANTINE_KINDS, type ByzantineKind } from "./byzantine.js";
+import { type ByzantineKind, DEFAULT_BYZANTINE_KINDS } from "./byzantine.js";
 
 export type CryptoMode = "fast" | "bls";
 
@@ -26,7 +26,7 @@ export interface SimOptions {
   readonly reorder: number;
   /** Fraction of stake held by byzantine actors (below 1/3 for a valid BFT setting). */
   readonly byzantine: number;
-  /** Behaviours byzantine actors draw from. */
+  /** Behaviours byzantine actors draw from (default: DEFAULT_BYZANTINE_KINDS). */
   readonly behaviours: readonly ByzantineKind[];
   readonly crypto: CryptoMode;
   readonly partitions: boolean;
@@ -52,7 +52,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   duplicate: 0.01,
   reorder: 0.02,
   byzantine: 0,
-  behaviours: BYZANTINE_KINDS,
+  behaviours: DEFAULT_BYZANTINE_KINDS,
   crypto: "fast",
   partitions: true,
   crashes: true,

@@ -49,8 +49,10 @@ export interface SimResult {
   readonly byzantineStake: number;
   readonly byzantineNodes: ReadonlyArray<{ id: string; behaviours: ByzantineKind[] }>;
   readonly injected: Readonly<Record<string, number>>;
-  /** Injected faults (with a detector) seen by at least one honest node's log. */
+  /** Injected faults (with a detector) seen by at least one honest node's log, as distinct keys. */
   readonly detected: Readonly<Record<string, number>>;
+  /** Distinct keys (round/iteration/...) of the injected faults that have a detector. */
+  readonly injectedDistinct: Readonly<Record<string, number>>;
   readonly logEvents: Readonly<Record<string, number>>;
   readonly crypto: CryptoCounts;
   readonly network: {
@@ -613,8 +615,11 @@ class Simulation {
     const injected: Record<string, number> = {};
     for (const [k, v] of [...this.injected].sort()) injected[k] = v;
     const detected: Record<string, number> = {};
+    const injectedDistinct: Record<string, number> = {};
     for (const k of Object.keys(injected)) {
-      if (FAULT_DETECTORS[k]) detected[k] = this.detectedKeys.get(k)?.size ?? 0;
+      if (!FAULT_DETECTORS[k]) continue;
+      detected[k] = this.detectedKeys.get(k)?.size ?? 0;
+      injectedDistinct[k] = this.injectedKeys.get(k)?.size ?? 0;
     }
     const byzantineNodes = this.nodes
       .filter((x) => x.actor !== null)
@@ -633,6 +638,7 @@ class Simulation {
       byzantineNodes,
       injected,
       detected,
+      injectedDistinct,
       logEvents: Object.fromEntries([...this.logEvents].sort()),
       crypto,
       network: {
