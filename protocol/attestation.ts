@@ -5,7 +5,7 @@
  * ratified result plus the validation and ratification step votes that prove it.
  */
 
-import { BLS_SIGNATURE_BYTES } from "./bls.js";
+import { BLS_PUBLIC_KEY_BYTES, BLS_SIGNATURE_BYTES } from "./bls.js";
 import { writeChainId } from "./chain-id.js";
 import { type Reader, Writer } from "./codec.js";
 import { ProtocolError } from "./errors.js";
@@ -148,4 +148,27 @@ export function popcount(bits: bigint): number {
     b >>= 1n;
   }
   return n;
+}
+
+/** A vote as signed by one committee member (a consensus message, or fault evidence). */
+export interface SignedVote {
+  readonly header: ConsensusHeader;
+  readonly vote: Vote;
+  readonly signer: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+export function writeSignedVote(w: Writer, s: SignedVote): void {
+  writeConsensusHeader(w, s.header);
+  writeVote(w, s.vote);
+  w.fixed(s.signer, BLS_PUBLIC_KEY_BYTES).fixed(s.signature, BLS_SIGNATURE_BYTES);
+}
+
+export function readSignedVote(r: Reader): SignedVote {
+  return {
+    header: readConsensusHeader(r),
+    vote: readVote(r),
+    signer: r.fixed(BLS_PUBLIC_KEY_BYTES, "vote signer"),
+    signature: r.fixed(BLS_SIGNATURE_BYTES, "vote signature"),
+  };
 }

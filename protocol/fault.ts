@@ -6,16 +6,7 @@
  * per block) and are checked by every validator; penalties (hard slashing) come with staking.
  */
 
-import {
-  type ConsensusHeader,
-  readConsensusHeader,
-  readVote,
-  StepKind,
-  type Vote,
-  writeConsensusHeader,
-  writeVote,
-} from "./attestation.js";
-import { BLS_PUBLIC_KEY_BYTES, BLS_SIGNATURE_BYTES } from "./bls.js";
+import { readSignedVote, type SignedVote, StepKind, writeSignedVote } from "./attestation.js";
 import { toHex } from "./bytes.js";
 import { type Reader, Writer } from "./codec.js";
 import { ProtocolError } from "./errors.js";
@@ -26,13 +17,8 @@ export enum FaultKind {
   DoubleVote = 2,
 }
 
-/** A vote as signed by one member (the same shape as a SignedVote message). */
-export interface VoteEvidence {
-  readonly header: ConsensusHeader;
-  readonly vote: Vote;
-  readonly signer: Uint8Array;
-  readonly signature: Uint8Array;
-}
+/** Evidence of a vote: the vote as its member signed it. */
+export type VoteEvidence = SignedVote;
 
 export type FaultProof =
   | { readonly kind: FaultKind.DoubleCandidate; readonly a: BlockHeader; readonly b: BlockHeader }
@@ -43,21 +29,6 @@ export type FaultProof =
       readonly b: VoteEvidence;
     };
 
-function writeEvidence(w: Writer, e: VoteEvidence): void {
-  writeConsensusHeader(w, e.header);
-  writeVote(w, e.vote);
-  w.fixed(e.signer, BLS_PUBLIC_KEY_BYTES).fixed(e.signature, BLS_SIGNATURE_BYTES);
-}
-
-function readEvidence(r: Reader): VoteEvidence {
-  return {
-    header: readConsensusHeader(r),
-    vote: readVote(r),
-    signer: r.fixed(BLS_PUBLIC_KEY_BYTES, "evidence signer"),
-    signature: r.fixed(BLS_SIGNATURE_BYTES, "evidence signature"),
-  };
-}
-
 export function writeFault(w: Writer, f: FaultProof): void {
   w.u8(f.kind);
   if (f.kind === FaultKind.DoubleCandidate) {
@@ -65,8 +36,8 @@ export function writeFault(w: Writer, f: FaultProof): void {
     writeHeader(w, f.b);
   } else {
     w.u8(f.step);
-    writeEvidence(w, f.a);
-    writeEvidence(w, f.b);
+    writeSignedVote(w, f.a);
+    writeSignedVote(w, f.b);
   }
 }
 
@@ -82,7 +53,7 @@ export function readFault(r: Reader): FaultProof {
         { step },
       );
     }
-    return { kind, step, a: readEvidence(r), b: readEvidence(r) };
+    return { kind, step, a: readSignedVote(r), b: readSignedVote(r) };
   }
   throw new ProtocolError("DECODE_INVALID_VALUE", `unknown fault kind ${kind}`, { kind });
 }

@@ -9,22 +9,23 @@ import {
   type ConsensusHeader,
   readAttestation,
   readConsensusHeader,
+  readSignedVote,
   readStepVotes,
-  readVote,
+  type SignedVote,
   type StepVotes,
-  type Vote,
   writeAttestation,
   writeConsensusHeader,
+  writeSignedVote,
   writeStepVotes,
-  writeVote,
 } from "./attestation.js";
 import { type Block, readBlock, writeBlock } from "./block.js";
-import { BLS_PUBLIC_KEY_BYTES, BLS_SIGNATURE_BYTES } from "./bls.js";
-import { decodeExact, type Reader, Writer } from "./codec.js";
+import { decodeExact, Writer } from "./codec.js";
 import { ProtocolError } from "./errors.js";
 import { HASH_BYTES } from "./hash.js";
 import { LIMITS } from "./params.js";
 import { readTransaction, type Transaction, writeTransaction } from "./transaction.js";
+
+export type { SignedVote };
 
 export enum MessageType {
   Candidate = 1,
@@ -37,13 +38,6 @@ export enum MessageType {
 }
 
 /** A signed vote of one committee member for one step. */
-export interface SignedVote {
-  readonly header: ConsensusHeader;
-  readonly vote: Vote;
-  readonly signer: Uint8Array;
-  readonly signature: Uint8Array;
-}
-
 export type Message =
   | { readonly type: MessageType.Candidate; readonly block: Block }
   | { readonly type: MessageType.Validation; readonly signed: SignedVote }
@@ -58,21 +52,6 @@ export type Message =
       readonly blocks: readonly Block[];
       readonly tipAttestation: Attestation | null;
     };
-
-function writeSignedVote(w: Writer, s: SignedVote): void {
-  writeConsensusHeader(w, s.header);
-  writeVote(w, s.vote);
-  w.fixed(s.signer, BLS_PUBLIC_KEY_BYTES).fixed(s.signature, BLS_SIGNATURE_BYTES);
-}
-
-function readSignedVote(r: Reader): SignedVote {
-  return {
-    header: readConsensusHeader(r),
-    vote: readVote(r),
-    signer: r.fixed(BLS_PUBLIC_KEY_BYTES, "vote signer"),
-    signature: r.fixed(BLS_SIGNATURE_BYTES, "vote signature"),
-  };
-}
 
 export function encodeMessage(m: Message): Uint8Array {
   const w = new Writer(512);
@@ -105,6 +84,21 @@ export function encodeMessage(m: Message): Uint8Array {
       break;
   }
   return w.finish();
+}
+
+/** The consensus round a message belongs to; -1 for messages outside consensus. */
+export function roundOf(m: Message): number {
+  switch (m.type) {
+    case MessageType.Candidate:
+      return m.block.header.height;
+    case MessageType.Validation:
+    case MessageType.Ratification:
+      return m.signed.header.round;
+    case MessageType.Quorum:
+      return m.header.round;
+    default:
+      return -1;
+  }
 }
 
 export function decodeMessage(bytes: Uint8Array): Message {

@@ -25,6 +25,7 @@ import {
   encodeMessage,
   type Message,
   MessageType,
+  roundOf,
   type SignedVote,
 } from "../protocol/messages.js";
 import type { VoteCrypto } from "../workers/consensus/vote-crypto.js";
@@ -329,18 +330,4 @@ export class ByzantineActor {
 
 function voteKeyOf(s: SignedVote, step: StepKind): string {
   return `${s.header.round}/${s.header.iteration}/${StepKind[step]}/${toHex(s.signer)}`;
-}
-
-function roundOf(m: Message): number {
-  switch (m.type) {
-    case MessageType.Candidate:
-      return m.block.header.height;
-    case MessageType.Validation:
-    case MessageType.Ratification:
-      return m.signed.header.round;
-    case MessageType.Quorum:
-      return m.header.round;
-    default:
-      return -1;
-  }
 }

@@ -24,7 +24,7 @@ import { type FaultProof, faultKey, faultSlot } from "../../protocol/fault.js";
 import { genesisHash } from "../../protocol/genesis.js";
 import { hash } from "../../protocol/hash.js";
 import { DEFAULT_MEMPOOL_OPTIONS, Mempool } from "../../protocol/mempool.js";
-import { decodeMessage, encodeMessage, type Message, MessageType } from "../../protocol/messages.js";
+import { decodeMessage, encodeMessage, type Message, MessageType, roundOf } from "../../protocol/messages.js";
 import { LIMITS } from "../../protocol/params.js";
 import type { Account } from "../../protocol/state.js";
 import { decodeTransaction, type Transaction, transactionIdHex } from "../../protocol/transaction.js";
@@ -961,20 +961,6 @@ class BoundedSet {
   }
   get size(): number {
     return this.items.size;
-  }
-}
-
-function roundOf(m: Message): number {
-  switch (m.type) {
-    case MessageType.Candidate:
-      return m.block.header.height;
-    case MessageType.Validation:
-    case MessageType.Ratification:
-      return m.signed.header.round;
-    case MessageType.Quorum:
-      return m.header.round;
-    default:
-      return -1;
   }
 }
 
