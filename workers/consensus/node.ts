@@ -97,8 +97,6 @@ export class Node implements NodeApi, ConsensusHost {
    */
   private early: Array<{ peer: string; message: Message }> = [];
   private peerCursor = 0;
-  /** Committees of the tip's own round, to check the parent attestation a candidate carries. */
-  private tipCommittees: RoundCommittees | null = null;
   /** Fault proofs seen and checked, waiting for a block of this node's to carry them. */
   private readonly pendingFaults = new Map<string, FaultProof>();
   private readonly committeeCache = new Map<string, RoundCommittees>();
@@ -471,14 +469,13 @@ export class Node implements NodeApi, ConsensusHost {
     }
     this.executed.clear();
     this.pendingQuorum = null;
-    this.tipCommittees = null;
     this.guard?.prune(round);
     this.consensus.startRound({
       round,
       prevHash: tip.hash,
       prevSeed: tip.block.header.seed,
       prevTimestampMs: tip.block.header.timestampMs,
-      committees: new RoundCommittees(round, tip.block.header.seed, this.provisioners, this.params),
+      committees: this.committeesOf(round),
       startIteration,
     });
     if (!resuming) this.log("debug", "round-started", { round });
@@ -786,12 +783,7 @@ export class Node implements NodeApi, ConsensusHost {
     if (attestation.result.kind !== VoteKind.Valid || !bytesEqual(attestation.result.hash, hash)) {
       throw new ProtocolError("BLOCK_INVALID", "attestation is not a Valid quorum for this block", {});
     }
-    const committees = new RoundCommittees(
-      block.header.height,
-      tip.block.header.seed,
-      this.provisioners,
-      this.params,
-    );
+    const committees = this.committeesOf(block.header.height);
     const header = { round: block.header.height, iteration: block.header.iteration, prevHash: tip.hash };
     const check = verifyAttestation(this.chainId, header, attestation, committees, this.crypto);
     if (!check.ok) throw new ProtocolError("BLOCK_INVALID", `attestation: ${check.reason}`, {});
@@ -907,22 +899,12 @@ export class Node implements NodeApi, ConsensusHost {
     }
     const known = this.chain.tipAttestation;
     if (known !== null && sameAttestation(known, att)) return;
-    if (this.tipCommittees === null) {
-      const parent = this.chain.blockAt(tip.height - 1);
-      if (parent === undefined) throw new Error(`missing block ${tip.height - 1}`);
-      this.tipCommittees = new RoundCommittees(
-        tip.height,
-        decodeBlockStored(parent.bytes).header.seed,
-        this.provisioners,
-        this.params,
-      );
-    }
     const header = {
       round: tip.height,
       iteration: tip.block.header.iteration,
       prevHash: tip.block.header.prevHash,
     };
-    const check = verifyAttestation(this.chainId, header, att, this.tipCommittees, this.crypto);
+    const check = verifyAttestation(this.chainId, header, att, this.committeesOf(tip.height), this.crypto);
     if (!check.ok) throw new ProtocolError("BLOCK_INVALID", `parent attestation: ${check.reason}`, {});
   }
 
