@@ -49,18 +49,22 @@ export function transfer(
   return signTransfer(from.secretKey, transferBody(from, to, overrides));
 }
 
-/** Runs `fn`, asserting it throws a ProtocolError with `code`; returns the error for more checks. */
-export function expectCode(fn: () => unknown, code: ProtocolErrorCode): ProtocolError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
+/** Asserts that `caught` is a ProtocolError with `code` (the code is the contract). */
+function checkCaught(caught: unknown, code: ProtocolErrorCode): ProtocolError {
   if (caught === undefined) throw new Error(`expected ProtocolError ${code}, nothing was thrown`);
   if (!isProtocolError(caught)) throw caught;
   expect(caught.code).toBe(code);
   return caught;
+}
+
+/** Runs `fn`, asserting it throws a ProtocolError with `code`; returns the error for more checks. */
+export function expectCode(fn: () => unknown, code: ProtocolErrorCode): ProtocolError {
+  try {
+    fn();
+  } catch (e) {
+    return checkCaught(e, code);
+  }
+  return checkCaught(undefined, code);
 }
 
 /** Async variant of `expectCode`. */
@@ -68,16 +72,12 @@ export async function expectCodeAsync(
   fn: () => Promise<unknown>,
   code: ProtocolErrorCode,
 ): Promise<ProtocolError> {
-  let caught: unknown;
   try {
     await fn();
   } catch (e) {
-    caught = e;
+    return checkCaught(e, code);
   }
-  if (caught === undefined) throw new Error(`expected ProtocolError ${code}, nothing was thrown`);
-  if (!isProtocolError(caught)) throw caught;
-  expect(caught.code).toBe(code);
-  return caught;
+  return checkCaught(undefined, code);
 }
 
 export function bytes(n: number, fill: number): Uint8Array {
