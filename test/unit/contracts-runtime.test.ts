@@ -366,3 +366,47 @@ describe("contract admission and block execution", () => {
     expect(err.data).toMatchObject({ cause: "TX_GAS_LIMIT_TOO_LOW" });
   });
 });
+
+describe("contract runtime: hostile modules", () => {
+  it("refuses initial memory above the contract limit at admission", async () => {
+    const big = await wat(`(module (memory (export "memory") 65))`);
+    expectCode(
+      () => checkContractAdmission(deployTx(alice, 1n, { code: big }), fresh()),
+      "CONTRACT_INVALID_CODE",
+    );
+  });
+
+  it("a memory-growth loop stops at the page limit and pays for every page", async () => {
+    const grow = await wat(`(module
+      (import "dusk" "return_data_set" (func $ret (param i32 i32)))
+      (memory (export "memory") 1)
+      (func (export "bomb") (local $n i32)
+        (block $done (loop $l
+          (br_if $done (i32.eq (memory.grow (i32.const 1)) (i32.const -1)))
+          (local.set $n (i32.add (local.get $n) (i32.const 1)))
+          (br $l)))
+        (i32.store (i32.const 0) (local.get $n))
+        (call $ret (i32.const 0) (i32.const 4))))`);
+    const state = fresh();
+    const overlay = new StateOverlay(state);
+    expect(applyDeploy(deployTx(alice, 1n, { code: grow }), overlay, ENV).status).toBe("success");
+    const id = contractIdOf(alice.publicKey, 1n);
+    const r = applyCall(callTx(bob, 1n, id, "bomb"), overlay, ENV);
+    expect(r.status).toBe("success");
+    // 63 pages beyond the first, then -1.
+    expect(r.returnData).toEqual(new Uint8Array([63, 0, 0, 0]));
+    expect(r.gasUsed).toBeGreaterThan(63n * 1024n);
+  });
+
+  it("an event flood stops at the per-transaction limit with CONTRACT_LIMIT", async () => {
+    const flood = await wat(`(module
+      (import "dusk" "emit" (func $emit (param i32 i32 i32 i32)))
+      (memory (export "memory") 1)
+      (func (export "flood") (loop $l (call $emit (i32.const 0) (i32.const 1) (i32.const 0) (i32.const 1)) (br $l))))`);
+    const state = fresh();
+    const overlay = new StateOverlay(state);
+    applyDeploy(deployTx(alice, 1n, { code: flood }), overlay, ENV);
+    const r = applyCall(callTx(bob, 1n, contractIdOf(alice.publicKey, 1n), "flood"), overlay, ENV);
+    expect(r).toMatchObject({ status: "reverted", events: [], error: { code: "CONTRACT_LIMIT" } });
+  });
+});
