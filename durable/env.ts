@@ -1,6 +1,7 @@
 /** Bindings and vars of the worker (wrangler.jsonc), shared by the gateway and NodeDO. */
 
 import type { SimulateRequest, SimulateResponse } from "../workers/executor/contracts/simulate.js";
+import type { ApiKeyDO } from "./api-key-do.js";
 import type { DevnetVars } from "./devnet-config.js";
 import type { NodeDO } from "./node-do.js";
 
@@ -10,4 +11,12 @@ export interface Env extends DevnetVars {
   readonly DEVNET_AUTOSTART?: string;
   /** The stateless contract executor (durable/contract-executor.ts); inline when absent. */
   readonly EXECUTOR?: { simulate(request: SimulateRequest): Promise<SimulateResponse> };
+  /** One object per API key plus a registry (durable/api-key-do.ts). */
+  readonly API_KEYS?: DurableObjectNamespace<ApiKeyDO>;
+  /** "true": every metered request needs an API key. */
+  readonly API_KEYS_REQUIRED?: string;
+  /** Bearer token of the operator API (a Workers secret); unset disables it. */
+  readonly OPERATOR_TOKEN?: string;
+  /** Comma-separated allowed origins for CORS, or "*" (the default). */
+  readonly CORS_ORIGINS?: string;
 }

@@ -9,20 +9,23 @@
  */
 
 import { Hono } from "hono";
+import { cors } from "hono/cors";
 import type { Env } from "../../durable/env.js";
+import { type Admit, admissionFor, restMethodOf } from "./api-keys/middleware.js";
 import { ApiError, notFound, onError } from "./errors.js";
 import type { NodeClient, NodeDirectory } from "./node-client.js";
 import { openApiDocument } from "./openapi.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { blockRoutes } from "./routes/blocks.js";
 import { contractRoutes } from "./routes/contracts.js";
+import { operatorRoutes } from "./routes/operator.js";
 import { rpcRoutes } from "./routes/rpc.js";
 import { statusRoutes } from "./routes/status.js";
 import { transactionRoutes } from "./routes/transactions.js";
 
 export type GatewayEnv = {
   Bindings: Env;
-  Variables: { directory: NodeDirectory; node: NodeClient; nodeIndex: number };
+  Variables: { directory: NodeDirectory; node: NodeClient; nodeIndex: number; admit: Admit };
 };
 
 const NODE_INDEX_RE = /^(0|[1-9][0-9]{0,5})$/;
@@ -31,6 +34,25 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
   const app = new Hono<GatewayEnv>();
   /** Per isolate: set once every node was reached, so later requests skip the wake-up. */
   let started = false;
+
+  app.use(
+    "*",
+    cors({
+      origin: (origin, c) => {
+        const allowed = (c.env as Env | undefined)?.CORS_ORIGINS ?? "*";
+        if (allowed === "*") return "*";
+        return allowed
+          .split(",")
+          .map((o) => o.trim())
+          .includes(origin)
+          ? origin
+          : null;
+      },
+      allowHeaders: ["content-type", "authorization", "x-api-key", "x-dusk-node"],
+      exposeHeaders: ["retry-after", "x-ratelimit-remaining"],
+      maxAge: 600,
+    }),
+  );
 
   app.use("*", async (c, next) => {
     const directory = directoryFor(c.env);
@@ -60,6 +82,12 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
     c.set("directory", directory);
     c.set("nodeIndex", index);
     c.set("node", directory.node(index));
+    if (!c.req.path.startsWith("/v1/operator")) {
+      const admit = await admissionFor(c);
+      c.set("admit", admit);
+      const method = restMethodOf(c.req.method, c.req.path);
+      if (method !== undefined) await admit([method]);
+    }
     await next();
   });
 
@@ -69,6 +97,7 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
   app.route("/v1/transactions", transactionRoutes);
   app.route("/v1/contracts", contractRoutes);
   app.route("/rpc", rpcRoutes);
+  app.route("/v1/operator", operatorRoutes);
   app.get("/v1/openapi.json", (c) => c.json(openApiDocument()));
   app.notFound(notFound);
   app.onError(onError);

@@ -86,6 +86,14 @@ rpcRoutes.post("/", async (c) => {
     return c.json(err(null, -32700, "body is not valid JSON"));
   }
   const node = c.get("node");
+  // One admission for the whole request, each call counted under its method name.
+  const requests = Array.isArray(body) ? body.slice(0, RPC_BATCH_MAX + 1) : [body];
+  await c.get("admit")(
+    requests.map((r) => {
+      const m = typeof r === "object" && r !== null ? (r as { method?: unknown }).method : undefined;
+      return typeof m === "string" ? m.slice(0, 64) : "invalid";
+    }),
+  );
   if (!Array.isArray(body)) {
     const one = await handle(node, body);
     return one === undefined ? c.body(null, 204) : c.json(one);
