@@ -3,6 +3,7 @@
 // against the reference host of contracts-ref-host.ts.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { blake3 } from "@noble/hashes/blake3.js";
 import fc from "fast-check";
@@ -17,9 +18,14 @@ import {
   HOST_MODULE,
 } from "../../contracts/host-abi";
 import { aggregateSignatures, blsKeyFromSeed, blsSign } from "../../protocol/bls";
+import { WasmVm } from "../../workers/executor/wasm/index";
 import { compileNative, hex, RefHost } from "./contracts-ref-host";
 
 const COMPILE_TIMEOUT_MS = 240_000;
+
+interface Wabt {
+  parseWat(name: string, text: string): { toBinary(o: object): { buffer: Uint8Array }; destroy(): void };
+}
 const wasm: Record<string, Uint8Array> = {};
 
 beforeAll(async () => {
@@ -110,11 +116,26 @@ describe("host ABI", () => {
     );
   });
 
-  it("checkContractModule rejects a foreign import and an entry with parameters", async () => {
-    // A non-contract kernel compiled without the ABI check: `run(n: i32): i32`, no dusk imports.
-    const { wasm: kernel } = await compileAssemblyScript("bench/wasm/loop.ts", { checkAbi: false });
-    const { problems } = checkContractModule(kernel);
-    expect(problems.some((p) => p.includes("entries must be () -> ()"))).toBe(true);
+  it("checkContractModule reports a foreign import, a wrong host type, a bad entry, no memory", async () => {
+    const wabt = await (createRequire(import.meta.url)("wabt") as () => Promise<Wabt>)();
+    const m = wabt.parseWat(
+      "bad.wat",
+      `(module (import "env" "seed" (func)) (import "dusk" "value" (func (result i32)))
+        (func (export "run") (param i32)))`,
+    );
+    const { problems } = checkContractModule(m.toBinary({}).buffer);
+    m.destroy();
+    expect(problems).toEqual([
+      "import env.seed is not in the host ABI",
+      "import dusk.value has type () -> (i32), the ABI says () -> (i64)",
+      "entry run has type (i32) -> (), entries must be () -> ()",
+      "memory is not exported as memory",
+    ]);
+  });
+
+  it("every example and the probe compile in our interpreter (no feature it lacks)", () => {
+    const vm = new WasmVm();
+    for (const [name, bytes] of Object.entries(wasm)) expect(() => vm.compile(bytes), name).not.toThrow();
   });
 });
 
