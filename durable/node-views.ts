@@ -7,8 +7,10 @@
 import { type Attestation, StepKind, VoteKind } from "../protocol/attestation.js";
 import { toHex } from "../protocol/bytes.js";
 import { FaultKind, faultSlot } from "../protocol/fault.js";
+import { hash } from "../protocol/hash.js";
+import type { Receipt } from "../protocol/receipt.js";
 import type { Account } from "../protocol/state.js";
-import { type Transaction, transactionIdHex } from "../protocol/transaction.js";
+import { contractIdOf, type Transaction, TxKind, transactionIdHex } from "../protocol/transaction.js";
 import type { BlockView, NodeStatus, TransactionView } from "../workers/consensus/node-api.js";
 import { Label } from "../workers/consensus/ports.js";
 
@@ -81,14 +83,49 @@ export interface TransactionJson {
   readonly height?: number;
   readonly label?: LabelName;
   readonly tx: {
+    readonly kind: "transfer" | "deploy" | "call";
     readonly chainId: string;
     readonly from: string;
-    readonly to: string;
     readonly amount: string;
     readonly nonce: string;
     readonly gasLimit: string;
     readonly gasPrice: string;
-    readonly memo: string;
+    /** Transfer. */
+    readonly to?: string;
+    readonly memo?: string;
+    /** Deploy (the id it creates) and call. */
+    readonly contract?: string;
+    readonly codeHash?: string;
+    readonly codeBytes?: number;
+    readonly init?: string;
+    readonly fn?: string;
+    readonly input?: string;
+  };
+  /** Once included: what execution did. */
+  readonly receipt?: ReceiptJson;
+}
+
+export interface ReceiptJson {
+  readonly status: "success" | "reverted";
+  readonly gasUsed: string;
+  readonly error: { readonly code: string; readonly message: string } | null;
+  readonly events: Array<{ readonly contract: string; readonly topic: string; readonly data: string }>;
+  readonly returnData: string;
+  readonly contract: string | null;
+}
+
+export function receiptJson(r: Receipt): ReceiptJson {
+  return {
+    status: r.status,
+    gasUsed: String(r.gasUsed),
+    error: r.error,
+    events: r.events.map((e) => ({
+      contract: toHex(e.contract),
+      topic: toHex(e.topic),
+      data: toHex(e.data),
+    })),
+    returnData: toHex(r.returnData),
+    contract: r.contract === null ? null : toHex(r.contract),
   };
 }
 
@@ -146,17 +183,36 @@ export function blockJson(view: BlockView): BlockJson {
 }
 
 function txBodyJson(tx: Transaction): TransactionJson["tx"] {
-  return {
+  const common = {
+    kind: TX_KIND_NAMES[tx.kind],
     chainId: tx.chainId,
     from: toHex(tx.from),
-    to: toHex(tx.to),
     amount: String(tx.amount),
     nonce: String(tx.nonce),
     gasLimit: String(tx.gasLimit),
     gasPrice: String(tx.gasPrice),
-    memo: toHex(tx.memo),
   };
+  switch (tx.kind) {
+    case TxKind.Transfer:
+      return { ...common, to: toHex(tx.to), memo: toHex(tx.memo) };
+    case TxKind.Deploy:
+      return {
+        ...common,
+        contract: toHex(contractIdOf(tx.from, tx.nonce)),
+        codeHash: toHex(hash(tx.code)),
+        codeBytes: tx.code.length,
+        init: toHex(tx.init),
+      };
+    case TxKind.Call:
+      return { ...common, contract: toHex(tx.contract), fn: tx.fn, input: toHex(tx.input) };
+  }
 }
+
+const TX_KIND_NAMES = {
+  [TxKind.Transfer]: "transfer",
+  [TxKind.Deploy]: "deploy",
+  [TxKind.Call]: "call",
+} as const;
 
 export function transactionJson(id: string, view: TransactionView): TransactionJson {
   return {

@@ -5,9 +5,10 @@
  *
  * Tables (created idempotently, so a fresh and a restarted object run the same code):
  *   blocks(height PK, hash UNIQUE, label, bytes)   accounts(address PK, record)   meta(key PK, value)
+ *   entries(key PK, value): contract code, records and storage (protocol/contract-keys.ts)
  */
 
-import type { Account } from "../protocol/state.js";
+import type { Account, EntryChange } from "../protocol/state.js";
 import { decodeAccount, encodeAccount } from "../protocol/state.js";
 import type { ChainStore, Label, StoredBlock } from "../workers/consensus/ports.js";
 
@@ -27,6 +28,10 @@ CREATE TABLE IF NOT EXISTS blocks (
 CREATE TABLE IF NOT EXISTS accounts (
   address BLOB PRIMARY KEY,
   record BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entries (
+  key BLOB PRIMARY KEY,
+  value BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
@@ -134,6 +139,23 @@ export class SqlChainStore implements ChainStore {
     return out;
   }
 
+  putEntries(changes: readonly EntryChange[]): void {
+    for (const [key, value] of changes) {
+      if (value === null) this.sql.exec("DELETE FROM entries WHERE key = ?", blob(key));
+      else this.sql.exec("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", blob(key), blob(value));
+    }
+  }
+
+  loadEntries(): Array<[Uint8Array, Uint8Array]> {
+    const out: Array<[Uint8Array, Uint8Array]> = [];
+    for (const row of this.sql.exec<{ key: ArrayBuffer; value: ArrayBuffer }>(
+      "SELECT key, value FROM entries ORDER BY key",
+    )) {
+      out.push([new Uint8Array(row.key), new Uint8Array(row.value)]);
+    }
+    return out;
+  }
+
   getMeta(key: string): Uint8Array | undefined {
     const rows = this.sql.exec<{ value: ArrayBuffer }>("SELECT value FROM meta WHERE key = ?", key).toArray();
     return rows[0] === undefined ? undefined : new Uint8Array(rows[0].value);
@@ -147,21 +169,25 @@ export class SqlChainStore implements ChainStore {
     this.sql.exec("DELETE FROM meta WHERE key = ?", key);
   }
 
-  listMeta(prefix: string, limit: number): string[] {
+  listMeta(prefix: string, limit: number, from?: string): string[] {
     if (!Number.isSafeInteger(limit) || limit <= 0) return [];
     const end = prefixEnd(prefix);
+    // Keys at or after `from` (never before the prefix itself).
+    const start = from !== undefined && from > prefix ? from : prefix;
     // The range uses the primary key index; the substr check keeps exotic prefixes exact.
     const cursor =
       end === undefined
         ? this.sql.exec<{ key: string }>(
-            "SELECT key FROM meta WHERE key >= ?1 AND substr(key, 1, length(?1)) = ?1 ORDER BY key LIMIT ?2",
+            "SELECT key FROM meta WHERE key >= ?1 AND substr(key, 1, length(?2)) = ?2 ORDER BY key LIMIT ?3",
+            start,
             prefix,
             limit,
           )
         : this.sql.exec<{ key: string }>(
-            "SELECT key FROM meta WHERE key >= ?1 AND key < ?2 AND substr(key, 1, length(?1)) = ?1 ORDER BY key LIMIT ?3",
-            prefix,
+            "SELECT key FROM meta WHERE key >= ?1 AND key < ?2 AND substr(key, 1, length(?3)) = ?3 ORDER BY key LIMIT ?4",
+            start,
             end,
+            prefix,
             limit,
           );
     return cursor.toArray().map((r) => r.key);

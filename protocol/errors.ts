@@ -26,7 +26,16 @@ export type ProtocolErrorCode =
   | "TX_REPLACEMENT_UNDERPRICED"
   | "MEMPOOL_FULL"
   | "MEMPOOL_SENDER_FULL"
-  | "BLOCK_INVALID";
+  | "BLOCK_INVALID"
+  | "STATE_KEY_TOO_LONG"
+  | "CONTRACT_NOT_FOUND"
+  | "CONTRACT_INVALID_CODE"
+  | "CONTRACT_NO_SUCH_FUNCTION"
+  | "CONTRACT_REVERTED"
+  | "CONTRACT_TRAP"
+  | "CONTRACT_OUT_OF_GAS"
+  | "CONTRACT_LIMIT"
+  | "CONTRACT_STATE_MISSING";
 
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;

@@ -69,12 +69,16 @@ export const DEVNET_PARAMS: ProtocolParams = {
 
 /** Hard limits on encodings: untrusted bytes are refused above these before anything else. */
 export const LIMITS = {
-  transactionBytes: 2_048,
+  /** A deployment carries its code (docs/CONTRACTS.md); transfers stay far below this. */
+  transactionBytes: 96 * 1_024,
   memoBytes: 256,
+  contractCodeBytes: 64 * 1_024,
+  callInputBytes: 16 * 1_024,
   blockTransactions: 5_000,
   // Transactions + header with its failure attestations + fault proofs (about 1.5 KiB each).
-  blockBytes: 5_000 * 2_048 + 128 * 1_024,
-  messageBytes: 5_000 * 2_048 + 136 * 1_024,
+  // Bytes, not only counts, bound a block: the generator stops adding transactions before this.
+  blockBytes: 12 * 1_024 * 1_024,
+  messageBytes: 12 * 1_024 * 1_024 + 8 * 1_024,
   blocksPerRequest: 64,
   chainIdBytes: 64,
   /** Failure attestations per header (bound of consensus.relaxIterations). */

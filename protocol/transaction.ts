@@ -1,8 +1,9 @@
 /**
- * Transactions. Only public account transfers exist so far; `kind` leaves room for shielded
- * transfers, contract calls and staking. The signed payload includes the chain id, so a
- * signature never replays on another chain, and the transaction id is the hash of that payload
- * (signature excluded), so ids are not malleable.
+ * Transactions: public transfers, contract deployments and contract calls (docs/CONTRACTS.md);
+ * `kind` leaves room for shielded transfers and staking. All kinds share the sender, nonce, gas
+ * and amount fields, so admission and fee rules are the same for each. The signed payload
+ * includes the chain id, so a signature never replays on another chain, and the transaction id
+ * is the hash of that payload (signature excluded), so ids are not malleable.
  */
 
 import { toHex } from "./bytes.js";
@@ -14,35 +15,88 @@ import { domainHash } from "./hash.js";
 import { LIMITS } from "./params.js";
 
 export const TX_VERSION = 1;
+export const CONTRACT_ID_BYTES = 32;
 
 export enum TxKind {
   Transfer = 1,
+  Deploy = 2,
+  Call = 3,
 }
 
-export interface TransferTx {
-  readonly kind: TxKind.Transfer;
+/** Fields every kind has: who pays, in which order, and how much at most. */
+interface TxCommon {
   readonly chainId: string;
   /** Sender's Ed25519 public key: an account address is its public key. */
   readonly from: Uint8Array;
-  readonly to: Uint8Array;
+  /** Native amount moved: to the recipient, or to the contract deployed or called. */
   readonly amount: bigint;
   /** Previous nonce of the sender + 1. */
   readonly nonce: bigint;
   readonly gasLimit: bigint;
   readonly gasPrice: bigint;
-  readonly memo: Uint8Array;
   readonly signature: Uint8Array;
 }
 
-export type Transaction = TransferTx;
-export type UnsignedTransfer = Omit<TransferTx, "signature" | "kind">;
+export interface TransferTx extends TxCommon {
+  readonly kind: TxKind.Transfer;
+  readonly to: Uint8Array;
+  readonly memo: Uint8Array;
+}
 
-function writeBody(w: Writer, tx: Omit<TransferTx, "signature">): void {
+/** Deploys `code`; the contract id is derived from sender and nonce (`contractIdOf`). */
+export interface DeployTx extends TxCommon {
+  readonly kind: TxKind.Deploy;
+  readonly code: Uint8Array;
+  /** Input of the `init` export (empty when the contract has none). */
+  readonly init: Uint8Array;
+}
+
+/** Calls export `fn` of `contract` with `input`. */
+export interface CallTx extends TxCommon {
+  readonly kind: TxKind.Call;
+  readonly contract: Uint8Array;
+  readonly fn: string;
+  readonly input: Uint8Array;
+}
+
+export type Transaction = TransferTx | DeployTx | CallTx;
+export type UnsignedTransfer = Omit<TransferTx, "signature" | "kind">;
+export type UnsignedDeploy = Omit<DeployTx, "signature" | "kind">;
+export type UnsignedCall = Omit<CallTx, "signature" | "kind">;
+type Unsigned = Omit<TransferTx, "signature"> | Omit<DeployTx, "signature"> | Omit<CallTx, "signature">;
+
+/** An exported function name a call may name: 1-64 ASCII letters, digits or underscores. */
+const FN_NAME_RE = /^[A-Za-z0-9_]{1,64}$/;
+
+function fnNameBytes(fn: string): Uint8Array {
+  if (!FN_NAME_RE.test(fn)) {
+    throw new ProtocolError("TX_MALFORMED", "function name must be 1-64 of [A-Za-z0-9_]", {
+      fn: fn.slice(0, 80),
+    });
+  }
+  return new TextEncoder().encode(fn);
+}
+
+function writeBody(w: Writer, tx: Unsigned): void {
   w.u8(TX_VERSION).u8(tx.kind);
   writeChainId(w, tx.chainId);
-  w.fixed(tx.from, ED25519_PUBLIC_KEY_BYTES).fixed(tx.to, ED25519_PUBLIC_KEY_BYTES);
-  w.u64(tx.amount).u64(tx.nonce).u64(tx.gasLimit).u64(tx.gasPrice);
-  w.bytes(tx.memo, LIMITS.memoBytes);
+  w.fixed(tx.from, ED25519_PUBLIC_KEY_BYTES);
+  switch (tx.kind) {
+    case TxKind.Transfer:
+      w.fixed(tx.to, ED25519_PUBLIC_KEY_BYTES);
+      w.u64(tx.amount).u64(tx.nonce).u64(tx.gasLimit).u64(tx.gasPrice);
+      w.bytes(tx.memo, LIMITS.memoBytes);
+      return;
+    case TxKind.Deploy:
+      w.u64(tx.amount).u64(tx.nonce).u64(tx.gasLimit).u64(tx.gasPrice);
+      w.bytes(tx.code, LIMITS.contractCodeBytes).bytes(tx.init, LIMITS.callInputBytes);
+      return;
+    case TxKind.Call:
+      w.fixed(tx.contract, CONTRACT_ID_BYTES);
+      w.u64(tx.amount).u64(tx.nonce).u64(tx.gasLimit).u64(tx.gasPrice);
+      w.bytes(fnNameBytes(tx.fn), 64).bytes(tx.input, LIMITS.callInputBytes);
+      return;
+  }
 }
 
 export function writeTransaction(w: Writer, tx: Transaction): void {
@@ -51,7 +105,7 @@ export function writeTransaction(w: Writer, tx: Transaction): void {
 }
 
 export function encodeTransaction(tx: Transaction): Uint8Array {
-  const w = new Writer(256);
+  const w = new Writer(tx.kind === TxKind.Transfer ? 256 : 1024);
   writeTransaction(w, tx);
   return w.finish();
 }
@@ -62,21 +116,51 @@ export function readTransaction(r: Reader): Transaction {
     throw new ProtocolError("TX_MALFORMED", `unknown transaction version ${version}`, { version });
   }
   const kind = r.u8("tx kind");
-  if (kind !== TxKind.Transfer)
+  if (kind !== TxKind.Transfer && kind !== TxKind.Deploy && kind !== TxKind.Call)
     throw new ProtocolError("TX_MALFORMED", `unknown transaction kind ${kind}`, { kind });
   const chainId = readChainId(r, "tx chain id");
-  return {
-    kind: TxKind.Transfer,
-    chainId,
-    from: r.fixed(ED25519_PUBLIC_KEY_BYTES, "tx from"),
-    to: r.fixed(ED25519_PUBLIC_KEY_BYTES, "tx to"),
-    amount: r.u64("tx amount"),
-    nonce: r.u64("tx nonce"),
-    gasLimit: r.u64("tx gas limit"),
-    gasPrice: r.u64("tx gas price"),
-    memo: r.bytes(LIMITS.memoBytes, "tx memo"),
-    signature: r.fixed(ED25519_SIGNATURE_BYTES, "tx signature"),
-  };
+  const from = r.fixed(ED25519_PUBLIC_KEY_BYTES, "tx from");
+  if (kind === TxKind.Transfer) {
+    return {
+      kind,
+      chainId,
+      from,
+      to: r.fixed(ED25519_PUBLIC_KEY_BYTES, "tx to"),
+      amount: r.u64("tx amount"),
+      nonce: r.u64("tx nonce"),
+      gasLimit: r.u64("tx gas limit"),
+      gasPrice: r.u64("tx gas price"),
+      memo: r.bytes(LIMITS.memoBytes, "tx memo"),
+      signature: r.fixed(ED25519_SIGNATURE_BYTES, "tx signature"),
+    };
+  }
+  if (kind === TxKind.Deploy) {
+    return {
+      kind,
+      chainId,
+      from,
+      amount: r.u64("tx amount"),
+      nonce: r.u64("tx nonce"),
+      gasLimit: r.u64("tx gas limit"),
+      gasPrice: r.u64("tx gas price"),
+      code: r.bytes(LIMITS.contractCodeBytes, "tx code"),
+      init: r.bytes(LIMITS.callInputBytes, "tx init input"),
+      signature: r.fixed(ED25519_SIGNATURE_BYTES, "tx signature"),
+    };
+  }
+  const contract = r.fixed(CONTRACT_ID_BYTES, "tx contract");
+  const amount = r.u64("tx amount");
+  const nonce = r.u64("tx nonce");
+  const gasLimit = r.u64("tx gas limit");
+  const gasPrice = r.u64("tx gas price");
+  const fnBytes = r.bytes(64, "tx function name");
+  const fn = String.fromCharCode(...fnBytes);
+  if (!FN_NAME_RE.test(fn)) {
+    throw new ProtocolError("TX_MALFORMED", "function name must be 1-64 of [A-Za-z0-9_]", {});
+  }
+  const input = r.bytes(LIMITS.callInputBytes, "tx input");
+  const signature = r.fixed(ED25519_SIGNATURE_BYTES, "tx signature");
+  return { kind, chainId, from, contract, amount, nonce, gasLimit, gasPrice, fn, input, signature };
 }
 
 /** Decodes untrusted transaction bytes; oversized input is refused before parsing. */
@@ -95,8 +179,8 @@ export function decodeTransaction(bytes: Uint8Array): Transaction {
 }
 
 /** The bytes an account signs: a domain-separated hash of the body (chain id included). */
-export function transactionSigningHash(tx: Omit<TransferTx, "signature">): Uint8Array {
-  const w = new Writer(192);
+export function transactionSigningHash(tx: Unsigned): Uint8Array {
+  const w = new Writer(tx.kind === TxKind.Transfer ? 192 : 1024);
   writeBody(w, tx);
   return domainHash("tx", w.finish());
 }
@@ -113,6 +197,22 @@ export function transactionIdHex(tx: Transaction): string {
 export function signTransfer(secretKey: Uint8Array, body: UnsignedTransfer): TransferTx {
   const unsigned = { ...body, kind: TxKind.Transfer as const };
   return { ...unsigned, signature: ed25519Sign(secretKey, transactionSigningHash(unsigned)) };
+}
+
+export function signDeploy(secretKey: Uint8Array, body: UnsignedDeploy): DeployTx {
+  const unsigned = { ...body, kind: TxKind.Deploy as const };
+  return { ...unsigned, signature: ed25519Sign(secretKey, transactionSigningHash(unsigned)) };
+}
+
+export function signCall(secretKey: Uint8Array, body: UnsignedCall): CallTx {
+  fnNameBytes(body.fn);
+  const unsigned = { ...body, kind: TxKind.Call as const };
+  return { ...unsigned, signature: ed25519Sign(secretKey, transactionSigningHash(unsigned)) };
+}
+
+/** Id of the contract a deployment creates: bound to the sender and its nonce, so unique. */
+export function contractIdOf(deployer: Uint8Array, nonce: bigint): Uint8Array {
+  return domainHash("contract-id", new Writer(40).fixed(deployer, 32).u64(nonce).finish());
 }
 
 /** Most a sender can be charged: gas limit × gas price. */

@@ -5,14 +5,34 @@
  */
 
 import { toHex } from "./bytes.js";
+import { CONTRACT_GAS } from "./contract-gas.js";
 import { ProtocolError } from "./errors.js";
 import type { ExecutionParams } from "./params.js";
 import { type StateOverlay, type StateReader, U64_MAX } from "./state.js";
-import { maxFee, type Transaction } from "./transaction.js";
+import { maxFee, type Transaction, type TransferTx, TxKind } from "./transaction.js";
 
 export interface TransferReceipt {
   readonly gasUsed: bigint;
   readonly fee: bigint;
+}
+
+/**
+ * Gas a transaction uses before any contract code runs: a transfer's fixed cost, or the base
+ * of a deployment or call plus its bytes (docs/CONTRACTS.md, "Gas").
+ */
+export function intrinsicGas(tx: Transaction, params: ExecutionParams): bigint {
+  switch (tx.kind) {
+    case TxKind.Transfer:
+      return params.transferGas;
+    case TxKind.Deploy:
+      return BigInt(
+        CONTRACT_GAS.txBase +
+          CONTRACT_GAS.deployPerCodeByte * tx.code.length +
+          CONTRACT_GAS.inputPerByte * tx.init.length,
+      );
+    case TxKind.Call:
+      return BigInt(CONTRACT_GAS.txBase + CONTRACT_GAS.inputPerByte * tx.input.length);
+  }
 }
 
 /** Checks that do not depend on state: chain, gas limit and price. */
@@ -27,12 +47,13 @@ export function checkTransferStatic(tx: Transaction, chainId: string, params: Ex
       },
     );
   }
-  if (tx.gasLimit < params.transferGas) {
+  const minimum = intrinsicGas(tx, params);
+  if (tx.gasLimit < minimum) {
     throw new ProtocolError(
       "TX_GAS_LIMIT_TOO_LOW",
-      `gas limit ${tx.gasLimit} is below the ${params.transferGas} a transfer uses`,
+      `gas limit ${tx.gasLimit} is below the ${minimum} this transaction uses before any code runs`,
       {
-        minimum: String(params.transferGas),
+        minimum: String(minimum),
         got: String(tx.gasLimit),
       },
     );
@@ -98,7 +119,7 @@ export function checkAffordable(tx: Transaction, state: StateReader): void {
 
 /** Applies one transfer to the overlay; throws (leaving the overlay unchanged) if invalid. */
 export function applyTransfer(
-  tx: Transaction,
+  tx: TransferTx,
   overlay: StateOverlay,
   chainId: string,
   params: ExecutionParams,

@@ -154,6 +154,7 @@ export class FinalityChecker {
           chainId: g.chainId,
           params: g.params.execution,
           verifier: this.verifier,
+          block: { height: block.header.height, timestampMs: block.header.timestampMs },
         });
         if (!bytesEqual(result.stateRoot, block.header.stateRoot)) {
           this.fail(`validity: Final block ${h} re-executes to another state root than its header's`);

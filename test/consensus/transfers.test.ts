@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isProtocolError } from "../../protocol/errors.js";
 import { devAccountKey } from "../../protocol/keys.js";
+import { LIMITS } from "../../protocol/params.js";
 import { encodeTransaction, signTransfer } from "../../protocol/transaction.js";
 import { Label } from "../../workers/consensus/ports.js";
 import { CHAIN_ID, SEED, TestNetwork } from "./harness.js";
@@ -63,7 +64,9 @@ describe("public transfers through consensus", () => {
     const tampered = encodeTransaction({ ...good, amount: 6n });
     expect(await codeOf(node.submitTransaction(tampered))).toBe("TX_BAD_SIGNATURE");
     expect(await codeOf(node.submitTransaction(new Uint8Array([1, 2, 3])))).toBe("TX_MALFORMED");
-    expect(await codeOf(node.submitTransaction(new Uint8Array(5_000)))).toBe("TX_OVERSIZED");
+    expect(await codeOf(node.submitTransaction(new Uint8Array(LIMITS.transactionBytes + 1)))).toBe(
+      "TX_OVERSIZED",
+    );
     expect(
       await codeOf(node.submitTransaction(encodeTransaction(transfer(1n, 5n, { chainId: "other-chain" })))),
     ).toBe("TX_WRONG_CHAIN");

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Mempool } from "../../protocol/mempool.js";
 import type { ExecutionParams } from "../../protocol/params.js";
 import { type Account, AccountState } from "../../protocol/state.js";
-import { type TransferTx, transactionIdHex } from "../../protocol/transaction.js";
+import { type Transaction, type TransferTx, transactionIdHex } from "../../protocol/transaction.js";
 import { account, alice, bob, carol, EXEC, expectCode, transfer } from "./fixtures.js";
 
 const dave = account(4);
@@ -32,7 +32,7 @@ function named(
   label.set(transactionIdHex(t), name);
   return t;
 }
-const names = (txs: readonly TransferTx[]) => txs.map((t) => label.get(transactionIdHex(t)) ?? "?");
+const names = (txs: readonly Transaction[]) => txs.map((t) => label.get(transactionIdHex(t)) ?? "?");
 
 describe("mempool: admission", () => {
   it("adds a transaction once; a duplicate is TX_DUPLICATE", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { merkleRoot } from "../../protocol/hash.js";
+import { Writer } from "../../protocol/codec.js";
+import { domainHash, hash, merkleRoot } from "../../protocol/hash.js";
 import {
   type Account,
   AccountState,
@@ -12,6 +13,14 @@ import {
 import { bytes, expectCode } from "./fixtures.js";
 
 const addr = (n: number) => bytes(32, n);
+
+/** The documented composition: domainHash("state-root", accountsRoot ‖ entriesRoot). */
+function stateRootOf(accountsRoot: Uint8Array, entriesRoot: Uint8Array): Uint8Array {
+  const both = new Uint8Array(64);
+  both.set(accountsRoot, 0);
+  both.set(entriesRoot, 32);
+  return domainHash("state-root", both);
+}
 const acct = (balance: bigint, nonce = 0n): Account => ({ balance, nonce });
 const entries: Array<[Uint8Array, Account]> = [
   [addr(3), acct(300n, 1n)],
@@ -31,9 +40,9 @@ describe("account records", () => {
 });
 
 describe("AccountState", () => {
-  it("the empty state's root is the empty Merkle root; unknown accounts read as empty", () => {
+  it("the empty state's root combines two empty Merkle roots; unknown accounts read as empty", () => {
     const s = new AccountState();
-    expect(s.root()).toEqual(merkleRoot([]));
+    expect(s.root()).toEqual(stateRootOf(merkleRoot([]), merkleRoot([])));
     expect(s.getAccount(addr(9))).toEqual(EMPTY_ACCOUNT);
     expect(s.size).toBe(0);
   });
@@ -57,7 +66,7 @@ describe("AccountState", () => {
     for (const v of variants) expect(AccountState.from(v).root()).not.toEqual(r);
   });
 
-  it("the root is a Merkle root over (address, balance, nonce) leaves sorted by address", () => {
+  it("the accounts part is a Merkle root over (address, balance, nonce) leaves sorted by address", () => {
     const leaf = (a: Uint8Array, x: Account) => {
       const out = new Uint8Array(48);
       out.set(a, 0);
@@ -69,7 +78,7 @@ describe("AccountState", () => {
       leaf(addr(2), acct(200n, 5n)),
       leaf(addr(3), acct(300n, 1n)),
     ]);
-    expect(AccountState.from(entries).root()).toEqual(expected);
+    expect(AccountState.from(entries).root()).toEqual(stateRootOf(expected, merkleRoot([])));
   });
 
   it("rootWith(overlay) equals the root after committing the overlay", () => {
@@ -148,5 +157,71 @@ describe("StateOverlay", () => {
     expectCode(() => o.setAccount(addr(1), acct(U64_MAX + 1n)), "BLOCK_INVALID");
     expectCode(() => o.setAccount(addr(1), acct(0n, U64_MAX + 1n)), "BLOCK_INVALID");
     expect(o.changes()).toEqual([]);
+  });
+});
+
+describe("contract-state entries", () => {
+  const k = (n: number) => bytes(33, n);
+  const v = (n: number) => bytes(5, n);
+  const entryLeaf = (key: Uint8Array, value: Uint8Array) =>
+    new Writer(80).bytes(key, 1_000).fixed(hash(value), 32).finish();
+
+  it("the entries part is a Merkle root over (key, hash(value)) leaves sorted by key", () => {
+    const s = AccountState.from(entries, [
+      [k(2), v(20)],
+      [k(1), v(10)],
+    ]);
+    const accounts = merkleRoot(
+      [...entries]
+        .sort((a, b) => a[0][0]! - b[0][0]!)
+        .map(([a, x]) => {
+          const out = new Uint8Array(48);
+          out.set(a, 0);
+          out.set(encodeAccount(x), 32);
+          return out;
+        }),
+    );
+    expect(s.root()).toEqual(
+      stateRootOf(accounts, merkleRoot([entryLeaf(k(1), v(10)), entryLeaf(k(2), v(20))])),
+    );
+    expect(s.getEntry(k(2))).toEqual(v(20));
+    expect(s.getEntry(k(3))).toBeUndefined();
+  });
+
+  it("rootWith equals commit for sets and deletes; restoreEntries undoes a commit", () => {
+    const s = AccountState.from(entries, [[k(1), v(10)]]);
+    const r0 = s.root();
+    const o = new StateOverlay(s);
+    o.setEntry(k(2), v(20));
+    o.setEntry(k(1), null);
+    expect(o.getEntry(k(1))).toBeUndefined();
+    const predicted = s.rootWith(o);
+    const undo = s.snapshotEntries(o.entryChanges().map(([key]) => key));
+    s.commit(o);
+    expect(s.root()).toEqual(predicted);
+    expect(s.getEntry(k(1))).toBeUndefined();
+    s.restoreEntries(undo);
+    expect(s.root()).toEqual(r0);
+    expect(s.getEntry(k(1))).toEqual(v(10));
+  });
+
+  it("nested overlays merge into their parent or are dropped without a trace", () => {
+    const s = AccountState.from(entries);
+    const parent = new StateOverlay(s);
+    const kept = new StateOverlay(parent);
+    kept.setEntry(k(1), v(1));
+    kept.setAccount(addr(9), acct(9n));
+    const dropped = new StateOverlay(parent);
+    dropped.setEntry(k(2), v(2));
+    kept.mergeInto(parent);
+    expect(parent.getEntry(k(1))).toEqual(v(1));
+    expect(parent.getEntry(k(2))).toBeUndefined();
+    expect(parent.getAccount(addr(9))).toEqual(acct(9n));
+    expect(s.getEntry(k(1))).toBeUndefined();
+  });
+
+  it("refuses an entry key above the bound with STATE_KEY_TOO_LONG", () => {
+    const o = new StateOverlay(new AccountState());
+    expectCode(() => o.setEntry(new Uint8Array(1 + 32 + 257), v(1)), "STATE_KEY_TOO_LONG");
   });
 });

@@ -52,7 +52,7 @@ describe("transaction encoding", () => {
 
   it("accepts a 256-byte memo and refuses a 257-byte memo", () => {
     const ok = transfer(alice, bob, { memo: new Uint8Array(LIMITS.memoBytes).fill(1) });
-    expect(decodeTransaction(encodeTransaction(ok)).memo.length).toBe(256);
+    expect((decodeTransaction(encodeTransaction(ok)) as TransferTx).memo.length).toBe(256);
     const big = { ...ok, memo: new Uint8Array(LIMITS.memoBytes + 1) };
     expectCode(() => encodeTransaction(big), "DECODE_LIMIT_EXCEEDED");
   });
@@ -73,7 +73,7 @@ describe("transaction encoding", () => {
     const badKind = enc.slice();
     badKind[1] = 0;
     expectCode(() => decodeTransaction(badKind), "TX_MALFORMED");
-    badKind[1] = 2;
+    badKind[1] = 4;
     expectCode(() => decodeTransaction(badKind), "TX_MALFORMED");
   });
 

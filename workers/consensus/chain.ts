@@ -11,8 +11,16 @@ import { bytesEqual, toHex } from "../../protocol/bytes.js";
 import { Reader, Writer } from "../../protocol/codec.js";
 import { faultKey } from "../../protocol/fault.js";
 import { type Genesis, genesisBlock, genesisState } from "../../protocol/genesis.js";
-import type { ConsensusParams } from "../../protocol/params.js";
-import { type Account, AccountState, ADDRESS_BYTES, type StateOverlay } from "../../protocol/state.js";
+import { type ConsensusParams, LIMITS } from "../../protocol/params.js";
+import { decodeReceipt, encodeReceipt, type Receipt } from "../../protocol/receipt.js";
+import {
+  type Account,
+  AccountState,
+  ADDRESS_BYTES,
+  ENTRY_KEY_BYTES_MAX,
+  type EntryChange,
+  type StateOverlay,
+} from "../../protocol/state.js";
 import { transactionIdHex } from "../../protocol/transaction.js";
 import { advanceLabels, type LabelWindow, labelOfHeader } from "./finality.js";
 import { type ChainStore, Label, type StoredBlock } from "./ports.js";
@@ -21,6 +29,8 @@ const META_TIP_ATTESTATION = "chain/tip-attestation";
 const META_LAST_FINAL = "chain/last-final";
 const META_GENESIS = "chain/genesis-hash";
 const META_UNDO = "chain/undo/";
+const META_RECEIPT = "receipt/";
+const META_EVENTS = "events/";
 
 export interface ChainTip {
   readonly block: Block;
@@ -56,6 +66,7 @@ export class Chain {
       store.transaction(() => {
         store.putBlock({ height: 0, hash: gHash, bytes: encodeBlock(gBlock), label: Label.Final });
         store.putAccounts(state.entriesForExport());
+        store.putEntries(state.kvEntriesForExport());
         store.putMeta(META_GENESIS, gHash);
         store.putMeta(META_LAST_FINAL, u64(0));
       });
@@ -66,7 +77,7 @@ export class Chain {
         `store holds another chain: genesis ${storedGenesis ? toHex(storedGenesis) : "missing"}, expected ${toHex(gHash)}`,
       );
     }
-    const state = AccountState.from(store.loadAccounts());
+    const state = AccountState.from(store.loadAccounts(), store.loadEntries());
     const tipHeight = store.tipHeight();
     const tipStored = store.getBlock(tipHeight);
     if (tipStored === undefined) throw new Error(`store has no block at its tip height ${tipHeight}`);
@@ -119,13 +130,33 @@ export class Chain {
     return readU64(this.store.getMeta(`tx/${idHex}`));
   }
 
+  /** Encoded receipt of an included transaction (protocol/receipt.ts). */
+  receiptBytes(idHex: string): Uint8Array | undefined {
+    return this.store.getMeta(`${META_RECEIPT}${idHex}`);
+  }
+
+  /**
+   * Ids (hex) of transactions that emitted events of `contractHex`, oldest first, from height
+   * `fromHeight` on, at most `limit`.
+   */
+  eventTransactions(contractHex: string, fromHeight: number, limit: number): string[] {
+    const prefix = `${META_EVENTS}${contractHex}/`;
+    const keys = this.store.listMeta(prefix, limit, `${prefix}${String(fromHeight).padStart(12, "0")}`);
+    return keys.map((key) => key.slice(prefix.length).split("/")[1] ?? "").filter((id) => id.length > 0);
+  }
+
   /**
    * Appends an executed block on top of the tip. `overlay` must be the result of executing
    * exactly this block on the current state (its root equal to the header's state root). The
    * block's label comes from its header; an undo record (previous values of the accounts it
    * touches) is kept until the block is final, so a fork choice can revert it.
    */
-  commit(block: Block, overlay: StateOverlay, attestation: Attestation): Label {
+  commit(
+    block: Block,
+    overlay: StateOverlay,
+    attestation: Attestation,
+    receipts: readonly Receipt[] = [],
+  ): Label {
     const hash = blockHash(block);
     const height = this.tipValue.height + 1;
     if (block.header.height !== height || !bytesEqual(block.header.prevHash, this.tipValue.hash)) {
@@ -137,11 +168,23 @@ export class Chain {
       this.params.rollingFinalityBlocks,
     );
     const accountChanges = overlay.changes();
-    const undo = encodeUndo(this.state.snapshot(accountChanges.map(([a]) => a)));
+    const entryChanges = overlay.entryChanges();
+    const undo = encodeUndo(
+      this.state.snapshot(accountChanges.map(([a]) => a)),
+      this.state.snapshotEntries(entryChanges.map(([k]) => k)),
+    );
     this.store.transaction(() => {
       this.store.putBlock({ height, hash, bytes: encodeBlock(block), label });
       this.store.putAccounts(accountChanges);
-      for (const tx of block.transactions) this.store.putMeta(`tx/${transactionIdHex(tx)}`, u64(height));
+      this.store.putEntries(entryChanges);
+      block.transactions.forEach((tx, i) => {
+        const id = transactionIdHex(tx);
+        this.store.putMeta(`tx/${id}`, u64(height));
+        const receipt = receipts[i];
+        if (receipt === undefined) return;
+        this.store.putMeta(`${META_RECEIPT}${id}`, encodeReceipt(receipt));
+        for (const key of eventIndexKeys(receipt, height, id)) this.store.putMeta(key, EMPTY);
+      });
       for (const f of block.faults) this.store.putMeta(`fault/${faultKey(f)}`, u64(height));
       for (const c of changes) this.store.setLabel(c.height, c.label);
       this.store.putMeta(`${META_UNDO}${height}`, undo);
@@ -174,7 +217,7 @@ export class Chain {
       throw new Error(`cannot revert to ${height}: block ${this.window.lastFinal} is final`);
     }
     const removed: Block[] = [];
-    const undos: Array<Array<[Uint8Array, Account | null]>> = [];
+    const undos: Undo[] = [];
     for (let h = this.tipValue.height; h > height; h--) {
       const stored = this.store.getBlock(h);
       const undo = this.store.getMeta(`${META_UNDO}${h}`);
@@ -191,11 +234,20 @@ export class Chain {
     this.store.transaction(() => {
       for (let i = 0; i < removed.length; i++) {
         const b = removed[i]!;
-        for (const [address, account] of undos[i]!) {
+        for (const [address, account] of undos[i]!.accounts) {
           if (account === null) this.store.deleteAccount(address);
           else this.store.putAccounts([[address, account]]);
         }
-        for (const tx of b.transactions) this.store.deleteMeta(`tx/${transactionIdHex(tx)}`);
+        this.store.putEntries(undos[i]!.entries);
+        for (const tx of b.transactions) {
+          const id = transactionIdHex(tx);
+          this.store.deleteMeta(`tx/${id}`);
+          const receipt = this.store.getMeta(`${META_RECEIPT}${id}`);
+          if (receipt === undefined) continue;
+          this.store.deleteMeta(`${META_RECEIPT}${id}`);
+          for (const key of eventIndexKeys(decodeReceipt(receipt), b.header.height, id))
+            this.store.deleteMeta(key);
+        }
         for (const f of b.faults) this.store.deleteMeta(`fault/${faultKey(f)}`);
         this.store.deleteMeta(`${META_UNDO}${b.header.height}`);
         this.store.deleteBlock(b.header.height);
@@ -203,7 +255,10 @@ export class Chain {
       if (tipAttestation === null) this.store.deleteMeta(META_TIP_ATTESTATION);
       else this.store.putMeta(META_TIP_ATTESTATION, encodeAttestation(tipAttestation));
     });
-    for (const undo of undos) this.state.restore(undo);
+    for (const undo of undos) {
+      this.state.restore(undo.accounts);
+      this.state.restoreEntries(undo.entries);
+    }
     this.window = {
       lastFinal: this.window.lastFinal,
       labels: this.window.labels.slice(0, height - this.window.lastFinal),
@@ -214,31 +269,63 @@ export class Chain {
   }
 }
 
-function encodeUndo(entries: ReadonlyArray<readonly [Uint8Array, Account | null]>): Uint8Array {
-  const w = new Writer(64 * entries.length + 8);
-  w.u32(entries.length);
-  for (const [address, account] of entries) {
+/** Previous values of what a block changed (null: the block created it). */
+interface Undo {
+  readonly accounts: Array<[Uint8Array, Account | null]>;
+  readonly entries: EntryChange[];
+}
+
+function encodeUndo(
+  accounts: ReadonlyArray<readonly [Uint8Array, Account | null]>,
+  entries: readonly EntryChange[],
+): Uint8Array {
+  const w = new Writer(64 * accounts.length + 8);
+  w.u32(accounts.length);
+  for (const [address, account] of accounts) {
     w.fixed(address, ADDRESS_BYTES);
     if (account === null) w.u8(0);
     else w.u8(1).u64(account.balance).u64(account.nonce);
   }
+  w.u32(entries.length);
+  for (const [key, value] of entries) {
+    w.bytes(key, ENTRY_KEY_BYTES_MAX);
+    if (value === null) w.u8(0);
+    else w.u8(1).bytes(value, LIMITS.contractCodeBytes);
+  }
   return w.finish();
 }
 
-function decodeUndo(bytes: Uint8Array): Array<[Uint8Array, Account | null]> {
+function decodeUndo(bytes: Uint8Array): Undo {
   const r = new Reader(bytes);
   const n = r.u32("undo count");
-  const out: Array<[Uint8Array, Account | null]> = [];
+  const accounts: Array<[Uint8Array, Account | null]> = [];
   for (let i = 0; i < n; i++) {
     const address = r.fixed(ADDRESS_BYTES, "undo address");
     const present = r.u8("undo flag");
-    out.push([
+    accounts.push([
       address,
       present === 1 ? { balance: r.u64("undo balance"), nonce: r.u64("undo nonce") } : null,
     ]);
   }
+  const m = r.u32("undo entry count");
+  const entries: EntryChange[] = [];
+  for (let i = 0; i < m; i++) {
+    const key = r.bytes(ENTRY_KEY_BYTES_MAX, "undo entry key");
+    entries.push([
+      key,
+      r.u8("undo entry flag") === 1 ? r.bytes(LIMITS.contractCodeBytes, "undo entry value") : null,
+    ]);
+  }
   r.end("undo record");
-  return out;
+  return { accounts, entries };
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Index keys `events/<contract>/<height>/<tx id>` for each contract with events in `r`. */
+function eventIndexKeys(r: Receipt, height: number, txId: string): string[] {
+  const contracts = new Set(r.events.map((e) => toHex(e.contract)));
+  return [...contracts].map((c) => `${META_EVENTS}${c}/${String(height).padStart(12, "0")}/${txId}`);
 }
 
 function encodeAttestation(a: Attestation): Uint8Array {

@@ -4,13 +4,14 @@
  */
 
 import { toHex } from "../../protocol/bytes.js";
-import type { Account } from "../../protocol/state.js";
+import type { Account, EntryChange } from "../../protocol/state.js";
 import type { ChainStore, Label, StoredBlock } from "./ports.js";
 
 export class MemoryChainStore implements ChainStore {
   private blocks = new Map<number, StoredBlock>();
   private byHash = new Map<string, number>();
   private accounts = new Map<string, [Uint8Array, Account]>();
+  private entries = new Map<string, [Uint8Array, Uint8Array]>();
   private meta = new Map<string, Uint8Array>();
   private tip = -1;
 
@@ -19,6 +20,7 @@ export class MemoryChainStore implements ChainStore {
       blocks: new Map(this.blocks),
       byHash: new Map(this.byHash),
       accounts: new Map(this.accounts),
+      entries: new Map(this.entries),
       meta: new Map(this.meta),
       tip: this.tip,
     };
@@ -74,6 +76,17 @@ export class MemoryChainStore implements ChainStore {
     return [...this.accounts.values()];
   }
 
+  putEntries(changes: readonly EntryChange[]): void {
+    for (const [key, value] of changes) {
+      if (value === null) this.entries.delete(toHex(key));
+      else this.entries.set(toHex(key), [key.slice(), value.slice()]);
+    }
+  }
+
+  loadEntries(): Array<[Uint8Array, Uint8Array]> {
+    return [...this.entries.values()];
+  }
+
   getMeta(key: string): Uint8Array | undefined {
     return this.meta.get(key);
   }
@@ -86,9 +99,9 @@ export class MemoryChainStore implements ChainStore {
     this.meta.delete(key);
   }
 
-  listMeta(prefix: string, limit: number): string[] {
+  listMeta(prefix: string, limit: number, from?: string): string[] {
     return [...this.meta.keys()]
-      .filter((k) => k.startsWith(prefix))
+      .filter((k) => k.startsWith(prefix) && (from === undefined || k >= from))
       .sort()
       .slice(0, limit);
   }

@@ -4,8 +4,10 @@
  */
 
 import type { Block } from "../../protocol/block.js";
+import type { Receipt } from "../../protocol/receipt.js";
 import type { Account } from "../../protocol/state.js";
 import type { Transaction } from "../../protocol/transaction.js";
+import type { ContractQueries } from "./contract-queries.js";
 import type { Label } from "./ports.js";
 
 export interface NodeStatus {
@@ -33,6 +35,8 @@ export interface TransactionView {
   readonly status: "pending" | "included";
   readonly height?: number;
   readonly label?: Label;
+  /** What execution did (included transactions). */
+  readonly receipt?: Receipt;
 }
 
 /** Current size and bound of each of the node's queues and caches (simulator checks, metrics). */
@@ -54,5 +58,7 @@ export interface NodeApi {
   blockByHash(hash: Uint8Array): BlockView | undefined;
   account(address: Uint8Array): Account;
   transaction(id: string): TransactionView | undefined;
+  /** Contract records, storage, events and read-only calls. */
+  readonly contracts: ContractQueries;
   resourceUsage(): ResourceUsage;
 }

@@ -29,6 +29,7 @@ import { LIMITS } from "../../protocol/params.js";
 import type { Account } from "../../protocol/state.js";
 import { decodeTransaction, type Transaction, transactionIdHex } from "../../protocol/transaction.js";
 import { checkAffordable, checkTransferStatic } from "../../protocol/transfer.js";
+import { checkContractAdmission } from "../executor/contracts/admission.js";
 import {
   applyTransactions,
   type ExecutionResult,
@@ -37,6 +38,7 @@ import {
 } from "../executor/execute-block.js";
 import { Chain } from "./chain.js";
 import { Consensus, type ConsensusHost, type RoundInput } from "./consensus.js";
+import { ContractQueries } from "./contract-queries.js";
 import { checkFault, type FaultContext, missedGenerations } from "./fault-rules.js";
 import { labelOfHeader } from "./finality.js";
 import type { BlockView, NodeApi, NodeStatus, ResourceUsage, TransactionView } from "./node-api.js";
@@ -257,7 +259,19 @@ export class Node implements NodeApi, ConsensusHost {
     const view = this.blockByHeight(height);
     const tx = view?.block.transactions.find((t) => transactionIdHex(t) === id);
     if (view === undefined || tx === undefined) return undefined;
-    return { tx, status: "included", height, label: view.label };
+    const receipt = this.contracts.receipt(id);
+    return {
+      tx,
+      status: "included",
+      height,
+      label: view.label,
+      ...(receipt === undefined ? {} : { receipt }),
+    };
+  }
+
+  /** Contract records, storage, events and read-only calls over the committed chain. */
+  get contracts(): ContractQueries {
+    return new ContractQueries(this.chain, this.chainId, this.options.genesis.params.execution);
   }
 
   resourceUsage(): ResourceUsage {
@@ -322,11 +336,17 @@ export class Node implements NodeApi, ConsensusHost {
     const exec = this.options.genesis.params.execution;
     let txs = this.mempool.select(this.chain.state, exec);
     let result: ExecutionResult | null = null;
+    const timestampMs = Math.max(this.now(), tip.block.header.timestampMs + this.params.minBlockTimeMs);
+    const blockCtx = { height: round.round, timestampMs };
     // Mempool signatures were verified at admission. Drop transactions that no longer execute
     // (the selection is conservative, so this is rare); at most one retry per transaction.
     for (let attempt = 0; attempt <= txs.length; attempt++) {
       try {
-        result = applyTransactions(this.chain.state, txs, { chainId: this.chainId, params: exec });
+        result = applyTransactions(this.chain.state, txs, {
+          chainId: this.chainId,
+          params: exec,
+          block: blockCtx,
+        });
         break;
       } catch (e) {
         const index = isProtocolError(e) ? e.data.index : undefined;
@@ -343,7 +363,7 @@ export class Node implements NodeApi, ConsensusHost {
     const header = {
       version: 1,
       height: round.round,
-      timestampMs: Math.max(this.now(), tip.block.header.timestampMs + this.params.minBlockTimeMs),
+      timestampMs,
       prevHash: tip.hash,
       seed,
       generator: this.guard!.key.publicKey,
@@ -491,7 +511,7 @@ export class Node implements NodeApi, ConsensusHost {
 
   private commit(block: Block, result: ExecutionResult, attestation: Attestation): void {
     const missed = missedGenerations(block.header, this.committeesOf(block.header.height));
-    const label = this.chain.commit(block, result.overlay, attestation);
+    const label = this.chain.commit(block, result.overlay, attestation, result.receipts);
     for (const m of missed) {
       this.log("info", "fault-missed-generation", {
         round: block.header.height,
@@ -823,6 +843,7 @@ export class Node implements NodeApi, ConsensusHost {
       chainId: this.chainId,
       params: exec,
       verifier: this.deps.txVerifier,
+      block: { height: h.height, timestampMs: h.timestampMs },
     });
     if (!bytesEqual(result.stateRoot, h.stateRoot)) fail("state root mismatch");
     if (result.gasUsed !== h.gasUsed) fail("gas used mismatch");
@@ -923,6 +944,7 @@ export class Node implements NodeApi, ConsensusHost {
   /** Balance check against committed state, then the mempool (nonce rules). Returns the id. */
   private addToMempool(tx: Transaction): string {
     checkAffordable(tx, this.chain.state);
+    checkContractAdmission(tx, this.chain.state);
     return this.mempool.add(tx, this.chain.state).id;
   }
 }

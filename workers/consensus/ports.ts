@@ -4,7 +4,7 @@
  * implement these; the core never touches a runtime API itself.
  */
 
-import type { Account } from "../../protocol/state.js";
+import type { Account, EntryChange } from "../../protocol/state.js";
 
 export interface Clock {
   /** Milliseconds since the Unix epoch. */
@@ -59,11 +59,14 @@ export interface ChainStore {
   /** Removes an account that a reverted block created. */
   deleteAccount(address: Uint8Array): void;
   loadAccounts(): Array<[Uint8Array, Account]>;
+  /** Contract-state entries (code, records, storage): a null value removes the key. */
+  putEntries(changes: readonly EntryChange[]): void;
+  loadEntries(): Array<[Uint8Array, Uint8Array]>;
   getMeta(key: string): Uint8Array | undefined;
   putMeta(key: string, value: Uint8Array): void;
   deleteMeta(key: string): void;
-  /** Keys with the prefix, in key order, at most `limit`. */
-  listMeta(prefix: string, limit: number): string[];
+  /** Keys with the prefix (and at or after `from` when given), in key order, at most `limit`. */
+  listMeta(prefix: string, limit: number, from?: string): string[];
 }
 
 /** Peer links. Peer ids are opaque strings chosen by the transport. */

@@ -1,29 +1,42 @@
 /**
- * Block execution for public transfers: checks every transaction's signature in one batch
- * through the injected verifier, then applies the transfers in order on an overlay of the
- * committed state. A block with any invalid transaction is invalid as a whole (the generator
- * should have left it out), so execution stops at the first failure with its index and code.
+ * Block execution: checks every transaction's signature in one batch through the injected
+ * verifier, then applies the transactions in order on an overlay of the committed state
+ * (transfers here, deployments and calls in contracts/runtime.ts). A block with any invalid
+ * transaction (bad nonce, unaffordable, ...) is invalid as a whole (the generator should have
+ * left it out), so execution stops at the first failure with its index and code. A contract
+ * that reverts does not make a transaction invalid: its receipt says so.
  */
 
 import { toHex } from "../../protocol/bytes.js";
 import type { SignatureVerifier } from "../../protocol/ed25519.js";
 import { isProtocolError, ProtocolError } from "../../protocol/errors.js";
 import type { ExecutionParams } from "../../protocol/params.js";
+import { type Receipt, transferReceipt } from "../../protocol/receipt.js";
 import { type AccountState, StateOverlay } from "../../protocol/state.js";
-import { type Transaction, transactionSigningHash } from "../../protocol/transaction.js";
+import { type Transaction, TxKind, transactionSigningHash } from "../../protocol/transaction.js";
 import { applyTransfer } from "../../protocol/transfer.js";
+import type { ZkHost } from "./contracts/frame.js";
+import { applyCall, applyDeploy } from "./contracts/runtime.js";
 
 export interface ExecutionResult {
   readonly overlay: StateOverlay;
   readonly stateRoot: Uint8Array;
   readonly gasUsed: bigint;
   readonly fees: bigint;
+  /** One per transaction, in block order. */
+  readonly receipts: readonly Receipt[];
 }
 
 export interface ExecutionContext {
   readonly chainId: string;
   readonly params: ExecutionParams;
   readonly verifier: SignatureVerifier;
+  /**
+   * Height and timestamp of the block being executed (contracts read them). Nodes always pass
+   * the header's; without it (transfer-only tests and tools) contracts see 0 and 0.
+   */
+  readonly block?: { readonly height: number; readonly timestampMs: number };
+  readonly zk?: ZkHost;
 }
 
 /** Verifies all signatures of `txs` in one batch; throws TX_BAD_SIGNATURE naming the first bad one. */
@@ -75,11 +88,23 @@ export function applyTransactions(
   const overlay = new StateOverlay(state);
   let gasUsed = 0n;
   let fees = 0n;
+  const receipts: Receipt[] = [];
+  const env = {
+    block: { chainId: ctx.chainId, height: ctx.block?.height ?? 0, timestampMs: ctx.block?.timestampMs ?? 0 },
+    params: ctx.params,
+    ...(ctx.zk === undefined ? {} : { zk: ctx.zk }),
+  };
   for (let i = 0; i < txs.length; i++) {
+    const tx = txs[i]!;
     try {
-      const receipt = applyTransfer(txs[i]!, overlay, ctx.chainId, ctx.params);
+      let receipt: Receipt;
+      if (tx.kind === TxKind.Transfer) {
+        receipt = transferReceipt(applyTransfer(tx, overlay, ctx.chainId, ctx.params).gasUsed);
+      } else if (tx.kind === TxKind.Deploy) receipt = applyDeploy(tx, overlay, env);
+      else receipt = applyCall(tx, overlay, env);
+      receipts.push(receipt);
       gasUsed += receipt.gasUsed;
-      fees += receipt.fee;
+      fees += receipt.gasUsed * tx.gasPrice;
     } catch (e) {
       if (!isProtocolError(e)) throw e;
       throw new ProtocolError("BLOCK_INVALID", `transaction ${i}: ${e.message}`, { index: i, cause: e.code });
@@ -92,5 +117,5 @@ export function applyTransactions(
       {},
     );
   }
-  return { overlay, stateRoot: state.rootWith(overlay), gasUsed, fees };
+  return { overlay, stateRoot: state.rootWith(overlay), gasUsed, fees, receipts };
 }

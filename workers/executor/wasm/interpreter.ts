@@ -121,6 +121,23 @@ export class Machine {
     return this.continue();
   }
 
+  /** Gas left in the current call; host functions read it while the machine runs. */
+  gasLeft(): number {
+    return this.gas;
+  }
+
+  /**
+   * Charges gas from inside a host function (storage, hashing, nested calls: docs/CONTRACTS.md).
+   * Not enough gas left is the same deterministic OUT_OF_GAS trap as for instructions.
+   */
+  charge(amount: number): void {
+    if (!(amount <= this.gas)) {
+      this.gas = 0;
+      throw trap("OUT_OF_GAS", `out of gas: host function needs ${amount}`);
+    }
+    this.gas -= amount;
+  }
+
   /** Continues a suspended run with the host function's results. */
   resume(results: Value[]): RunResult {
     if (this.suspendedResults < 0) throw trap("TRAP_HOST", "nothing to resume");
@@ -520,6 +537,8 @@ export class Machine {
               this.sp = sp;
               this.gas = gas;
               const res = this.callHost(f, args);
+              // A host function may have charged gas (Machine.charge).
+              gas = this.gas;
               if (res === SUSPEND) {
                 this.suspendedResults = f.type.results.length;
                 this.suspendedTypes = f.type.results;
