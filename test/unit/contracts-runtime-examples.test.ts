@@ -5,12 +5,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { AbiReader, AbiWriter } from "../../contracts/abi";
 import { buildExample, compileAssemblyScript } from "../../contracts/build";
+import { ABORT_IMPORT, formatSignature, HOST_FUNCTIONS } from "../../contracts/host-abi";
 import { CONTRACT_GAS } from "../../protocol/contract-gas.js";
 import type { Ed25519KeyPair } from "../../protocol/ed25519.js";
 import type { Receipt } from "../../protocol/receipt.js";
 import { AccountState, StateOverlay } from "../../protocol/state.js";
 import { contractIdOf, signCall, signDeploy } from "../../protocol/transaction.js";
+import type { Frame } from "../../workers/executor/contracts/frame.js";
+import { HOST_FUNCTION_NAMES, hostImports } from "../../workers/executor/contracts/host-functions.js";
 import { applyCall, applyDeploy, queryContract } from "../../workers/executor/contracts/runtime.js";
+import { typeName } from "../../workers/executor/wasm/types.js";
 import { alice, bob, CHAIN_ID, carol, EXEC } from "./fixtures.js";
 
 const COMPILE_TIMEOUT_MS = 240_000;
@@ -102,6 +106,22 @@ const intrinsicCallGas = (input: Uint8Array): bigint =>
   BigInt(CONTRACT_GAS.txBase + CONTRACT_GAS.inputPerByte * input.length);
 
 describe("examples through the contract runtime", () => {
+  it("the runtime resolves exactly the SDK's host functions, with the same types", () => {
+    expect([...HOST_FUNCTION_NAMES].sort()).toEqual(Object.keys(HOST_FUNCTIONS).sort());
+    // The resolver only builds function objects; the frame is touched when one is called.
+    const resolve = hostImports({} as Frame);
+    const typeOf = (module: string, name: string): string => {
+      const e = resolve(module, name);
+      if (e?.kind !== "func") return "missing";
+      const t = e.value.type;
+      return `(${t.params.map(typeName).join(", ")}) -> (${t.results.map(typeName).join(", ")})`;
+    };
+    for (const [name, sig] of Object.entries(HOST_FUNCTIONS))
+      expect(typeOf("dusk", name), name).toBe(formatSignature(sig));
+    expect(typeOf(ABORT_IMPORT.module, ABORT_IMPORT.name)).toBe(formatSignature(ABORT_IMPORT.signature));
+    expect(resolve("env", "seed")).toBeUndefined();
+  });
+
   it("counter: deploy runs init, increment returns and emits, get reads, overflow reverts", () => {
     const l = new Ledger();
     const { id, receipt } = l.deploy(alice, code.counter as Uint8Array);
