@@ -2,7 +2,7 @@
 // against the host ABI table of docs/CONTRACTS.md, and run in Node's native WebAssembly
 // against the reference host of contracts-ref-host.ts.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { blake3 } from "@noble/hashes/blake3.js";
@@ -137,6 +137,43 @@ describe("host ABI", () => {
     const vm = new WasmVm();
     for (const [name, bytes] of Object.entries(wasm)) expect(() => vm.compile(bytes), name).not.toThrow();
   });
+});
+
+describe("build cache", () => {
+  it(
+    "hits on unchanged sources; misses when an imported file changes or a file now shadows an import",
+    async () => {
+      // Sources under the repository (asc resolves paths relative to it), removed afterwards.
+      mkdirSync(join(ROOT, "node_modules/.cache"), { recursive: true });
+      const dir = mkdtempSync(join(ROOT, "node_modules/.cache/asc-cache-test-"));
+      try {
+        mkdirSync(join(dir, "lib"));
+        writeFileSync(join(dir, "lib/index.ts"), "export const K: i32 = 1;\n");
+        writeFileSync(
+          join(dir, "main.ts"),
+          'import { K } from "./lib";\nexport function run(): i32 { return K; }\n',
+        );
+        const build = () =>
+          compileAssemblyScript(join(dir, "main.ts"), { checkAbi: false, cacheDir: join(dir, "cache") });
+        const run = (w: Uint8Array): number =>
+          (new WebAssembly.Instance(compileNative(w)).exports.run as () => number)();
+        const first = await build();
+        expect([first.cached, run(first.wasm)]).toEqual([false, 1]);
+        const again = await build();
+        expect([again.cached, run(again.wasm)]).toEqual([true, 1]);
+        writeFileSync(join(dir, "lib/index.ts"), "export const K: i32 = 2;\n");
+        const edited = await build();
+        expect([edited.cached, run(edited.wasm)]).toEqual([false, 2]);
+        // asc probes ./lib.ts before ./lib/index.ts: a new lib.ts changes what main imports.
+        writeFileSync(join(dir, "lib.ts"), "export const K: i32 = 3;\n");
+        const shadowed = await build();
+        expect([shadowed.cached, run(shadowed.wasm)]).toEqual([false, 3]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    COMPILE_TIMEOUT_MS,
+  );
 });
 
 describe("counter", () => {
