@@ -41,7 +41,7 @@ export function callContract(
   value: u64 = 0,
   gas: u64 = 0,
 ): CallResult {
-  ensureLength(id, ADDRESS_BYTES, "contract id");
+  ensureLength(id, ADDRESS_BYTES, "contract id must be 32 bytes");
   const f = utf8(fn);
   const status = dusk.call(
     id.dataStart,
@@ -64,6 +64,6 @@ export function callOrRevert(
   gas: u64 = 0,
 ): Uint8Array {
   const r = callContract(id, fn, input, value, gas);
-  if (!r.ok) revert(`${fn}: ${r.message}`);
+  if (!r.ok) revert(fn + ": " + r.message);
   return r.data;
 }

@@ -12,7 +12,7 @@
  *
  * Little-endian because WebAssembly memory is: a u64 is one `load<u64>`, no byte swapping.
  * Malformed input (too short, trailing bytes, a bad bool) reverts the call with a message
- * that names what was being read.
+ * that names what was being read ("input: u64 truncated"); see env.ts for why it has no numbers.
  */
 
 import { ADDRESS_BYTES, ensureLength, revert, utf8 } from "./env";
@@ -36,19 +36,7 @@ export class Reader {
 
   /** Start of the next `n` bytes; reverts when fewer are left. */
   private take(n: i32, what: string): usize {
-    if (n < 0 || n > this.remaining) {
-      revert(
-        "input: " +
-          what +
-          " needs " +
-          n.toString() +
-          " bytes at offset " +
-          this.pos.toString() +
-          ", " +
-          this.remaining.toString() +
-          " left",
-      );
-    }
+    if (n < 0 || n > this.remaining) revert("input: " + what + " truncated");
     const at = this.buf.dataStart + <usize>this.pos;
     this.pos += n;
     return at;
@@ -60,7 +48,7 @@ export class Reader {
 
   bool(): bool {
     const v = load<u8>(this.take(1, "bool"));
-    if (v > 1) revert(`input: bool must be 0 or 1, got ${v.toString()}`);
+    if (v > 1) revert("input: bool must be 0 or 1");
     return v === 1;
   }
 
@@ -93,21 +81,21 @@ export class Reader {
   bytes(): Uint8Array {
     const n = this.u32();
     // Compared as u32 so a length of 2^31 or more cannot turn negative in take().
-    if (n > <u32>this.remaining) revert(`input: bytes of length ${n.toString()} exceed the input`);
+    if (n > <u32>this.remaining) revert("input: bytes truncated");
     return this.fixed(<i32>n, "bytes");
   }
 
   /** u32 length, then UTF-8. */
   string(): string {
     const n = this.u32();
-    if (n > <u32>this.remaining) revert(`input: string of length ${n.toString()} exceeds the input`);
+    if (n > <u32>this.remaining) revert("input: string truncated");
     const at = this.take(<i32>n, "string");
     return String.UTF8.decodeUnsafe(at, n);
   }
 
   /** Reverts unless every byte was read: trailing bytes usually mean a wrong argument list. */
   end(): void {
-    if (this.remaining !== 0) revert(`input: ${this.remaining.toString()} trailing bytes`);
+    if (this.remaining !== 0) revert("input: trailing bytes");
   }
 }
 
@@ -158,7 +146,7 @@ export class Writer {
 
   /** Exactly 32 raw bytes; reverts on any other length. */
   bytes32(v: Uint8Array): Writer {
-    ensureLength(v, ADDRESS_BYTES, "bytes32");
+    ensureLength(v, ADDRESS_BYTES, "bytes32 must be 32 bytes");
     return this.fixed(v);
   }
 

@@ -44,8 +44,8 @@ export function poseidon(elements: Uint8Array): Uint8Array | null {
 
 /** BLS12-381 min-pk signature check with the node's DST. */
 export function blsVerify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): bool {
-  ensureLength(publicKey, BLS_PUBLIC_KEY_BYTES, "bls public key");
-  ensureLength(signature, BLS_SIGNATURE_BYTES, "bls signature");
+  ensureLength(publicKey, BLS_PUBLIC_KEY_BYTES, "bls public key must be 48 bytes");
+  ensureLength(signature, BLS_SIGNATURE_BYTES, "bls signature must be 96 bytes");
   return dusk.bls_verify(publicKey.dataStart, message.dataStart, message.length, signature.dataStart) === 1;
 }
 
@@ -56,7 +56,7 @@ export function blsVerifyAggregate(publicKeys: Uint8Array, message: Uint8Array, 
     publicKeys.length % BLS_PUBLIC_KEY_BYTES === 0 && n >= 1 && n <= BLS_AGGREGATE_KEYS_MAX,
     "bls aggregate: 1 to 128 public keys of 48 bytes",
   );
-  ensureLength(signature, BLS_SIGNATURE_BYTES, "bls signature");
+  ensureLength(signature, BLS_SIGNATURE_BYTES, "bls signature must be 96 bytes");
   return (
     dusk.bls_verify_aggregate(
       n,

@@ -56,7 +56,7 @@ export function hasKey(k: Uint8Array): bool {
 export function getU64(k: Uint8Array, fallback: u64 = 0): u64 {
   const v = getBytes(k);
   if (v === null) return fallback;
-  if (v.length !== 8) revert(`storage: u64 value of ${v.length.toString()} bytes`);
+  if (v.length !== 8) revert("storage: u64 value must be 8 bytes");
   return load<u64>(v.dataStart);
 }
 
@@ -70,12 +70,12 @@ export function setU64(k: Uint8Array, v: u64): void {
 export function getBytes32(k: Uint8Array): Uint8Array | null {
   const v = getBytes(k);
   if (v === null) return null;
-  if (v.length !== ADDRESS_BYTES) revert(`storage: bytes32 value of ${v.length.toString()} bytes`);
+  if (v.length !== ADDRESS_BYTES) revert("storage: bytes32 value must be 32 bytes");
   return v;
 }
 
 export function setBytes32(k: Uint8Array, v: Uint8Array): void {
-  ensureLength(v, ADDRESS_BYTES, "bytes32");
+  ensureLength(v, ADDRESS_BYTES, "bytes32 must be 32 bytes");
   setBytes(k, v);
 }
 

@@ -206,10 +206,8 @@ describe("counter", () => {
   it("malformed input reverts with a message naming what was read", () => {
     const host = new RefHost();
     const id = host.deploy(wasm.counter as Uint8Array, ALICE);
-    expect(host.call(ALICE, id, "increment", new Uint8Array(3)).message).toBe(
-      "input: u64 needs 8 bytes at offset 0, 3 left",
-    );
-    expect(host.call(ALICE, id, "increment", new Uint8Array(9)).message).toBe("input: 1 trailing bytes");
+    expect(host.call(ALICE, id, "increment", new Uint8Array(3)).message).toBe("input: u64 truncated");
+    expect(host.call(ALICE, id, "increment", new Uint8Array(9)).message).toBe("input: trailing bytes");
   });
 });
 
@@ -489,7 +487,7 @@ describe("SDK wrappers over each host function (probe contract)", () => {
         .bool(false)
         .finish(),
     );
-    expect(bad.message).toBe("bls public key: expected 48 bytes, got 47");
+    expect(bad.message).toBe("bls public key must be 48 bytes");
   });
 
   it("poseidon, verify_groth16, verify_plonk pass their arguments and read the answer", () => {
@@ -590,7 +588,7 @@ describe("argument encoding, TypeScript <-> AssemblyScript", () => {
     const id = host.deploy(wasm.probe as Uint8Array, ALICE);
     const prefix = enc().u8(1).finish();
     expect(host.call(ALICE, id, "roundtrip", enc().u8(1).u8(2).finish()).message).toBe(
-      "input: bool must be 0 or 1, got 2",
+      "input: bool must be 0 or 1",
     );
     const huge = enc()
       .u8(0)
@@ -601,12 +599,8 @@ describe("argument encoding, TypeScript <-> AssemblyScript", () => {
       .bytes32(new Uint8Array(32))
       .u32(0xffffffff)
       .finish();
-    expect(host.call(ALICE, id, "roundtrip", huge).message).toBe(
-      "input: bytes of length 4294967295 exceed the input",
-    );
-    expect(host.call(ALICE, id, "roundtrip", prefix).message).toBe(
-      "input: bool needs 1 bytes at offset 1, 0 left",
-    );
+    expect(host.call(ALICE, id, "roundtrip", huge).message).toBe("input: bytes truncated");
+    expect(host.call(ALICE, id, "roundtrip", prefix).message).toBe("input: bool truncated");
   });
 
   it("AbiWriter and AbiReader check ranges, truncation, trailing bytes and UTF-8", () => {
