@@ -33,7 +33,13 @@ import {
   accountJson,
   type BlockJson,
   blockJson,
+  type ContractJson,
+  contractJson,
+  type EventJson,
+  eventJson,
   plainData,
+  type QueryJson,
+  queryJson,
   type StatusJson,
   type SubmitResult,
   type TransactionJson,
@@ -41,6 +47,9 @@ import {
 } from "./node-views.js";
 import { SqlChainStore } from "./sql-chain-store.js";
 import { WsMeshTransport } from "./ws-mesh-transport.js";
+
+/** Keys one `readState` call answers at most (the gateway asks again for more). */
+const READ_STATE_KEYS_MAX = 64;
 
 /** Delegate choices and request ids for Kadcast (the routing core takes randomness as input). */
 const cryptoRng: Rng = { nextU32: () => crypto.getRandomValues(new Uint32Array(1))[0]! };
@@ -129,6 +138,86 @@ export class NodeDO extends DurableObject<Env> {
     return this.guard("transaction", async () => {
       const view = this.require().node.transaction(id);
       return view === undefined ? null : transactionJson(id, view);
+    });
+  }
+
+  async contract(idHex: string): Promise<ContractJson | null> {
+    return this.guard("contract", async () => {
+      const view = this.require().node.contracts.contract(fromHex(idHex, 32, "contract id"));
+      return view === undefined ? null : contractJson(view);
+    });
+  }
+
+  /** One storage value (hex), or null when the key is absent. */
+  async contractStorage(idHex: string, keyHex: string): Promise<string | null> {
+    return this.guard("contractStorage", async () => {
+      const value = this.require().node.contracts.storage(
+        fromHex(idHex, 32, "contract id"),
+        fromHex(keyHex, undefined, "storage key"),
+      );
+      return value === undefined ? null : toHex(value);
+    });
+  }
+
+  async contractEvents(idHex: string, fromHeight: number, limit: number): Promise<EventJson[]> {
+    return this.guard("contractEvents", async () => {
+      const events = this.require().node.contracts.events(
+        fromHex(idHex, 32, "contract id"),
+        fromHeight,
+        limit,
+      );
+      return events.map(eventJson);
+    });
+  }
+
+  /** A read-only call on the committed state; errors of the request come back as data. */
+  async queryContract(
+    idHex: string,
+    fn: string,
+    inputHex: string,
+    callerHex?: string,
+  ): Promise<QueryJson | { readonly code: string; readonly message: string }> {
+    return this.guard("queryContract", async () => {
+      const { node } = this.require();
+      try {
+        const caller = callerHex === undefined ? undefined : fromHex(callerHex, ADDRESS_BYTES, "caller");
+        const r = node.contracts.query(
+          fromHex(idHex, 32, "contract id"),
+          fn,
+          fromHex(inputHex, undefined, "input"),
+          caller,
+        );
+        return queryJson(r);
+      } catch (e) {
+        if (!isProtocolError(e)) throw e;
+        return { code: e.code, message: e.message };
+      }
+    });
+  }
+
+  /** State for a stateless simulation: entry values and accounts (hex / decimal strings). */
+  async readState(
+    entryKeysHex: readonly string[],
+    accountsHex: readonly string[],
+  ): Promise<{
+    entries: Record<string, string | null>;
+    accounts: Record<string, { balance: string; nonce: string }>;
+    block: { chainId: string; height: number; timestampMs: number };
+  }> {
+    return this.guard("readState", async () => {
+      const { node } = this.require();
+      const state = node.contracts.state;
+      const entries: Record<string, string | null> = {};
+      for (const k of entryKeysHex.slice(0, READ_STATE_KEYS_MAX)) {
+        const v = state.getEntry(fromHex(k, undefined, "entry key"));
+        entries[k.toLowerCase()] = v === undefined ? null : toHex(v);
+      }
+      const accounts: Record<string, { balance: string; nonce: string }> = {};
+      for (const a of accountsHex.slice(0, READ_STATE_KEYS_MAX)) {
+        const acc = state.getAccount(fromHex(a, ADDRESS_BYTES, "address"));
+        accounts[a.toLowerCase()] = { balance: String(acc.balance), nonce: String(acc.nonce) };
+      }
+      return { entries, accounts, block: node.contracts.nextBlock() };
     });
   }
 

@@ -11,8 +11,10 @@ import { hash } from "../protocol/hash.js";
 import type { Receipt } from "../protocol/receipt.js";
 import type { Account } from "../protocol/state.js";
 import { contractIdOf, type Transaction, TxKind, transactionIdHex } from "../protocol/transaction.js";
+import type { ContractView, EventView } from "../workers/consensus/contract-queries.js";
 import type { BlockView, NodeStatus, TransactionView } from "../workers/consensus/node-api.js";
 import { Label } from "../workers/consensus/ports.js";
+import type { QueryResult } from "../workers/executor/contracts/runtime.js";
 
 export type LabelName = "accepted" | "attested" | "confirmed" | "final";
 
@@ -221,6 +223,7 @@ export function transactionJson(id: string, view: TransactionView): TransactionJ
     ...(view.height === undefined ? {} : { height: view.height }),
     ...(view.label === undefined ? {} : { label: labelName(view.label) }),
     tx: txBodyJson(view.tx),
+    ...(view.receipt === undefined ? {} : { receipt: receiptJson(view.receipt) }),
   };
 }
 
@@ -238,4 +241,66 @@ export function plainData(data: Readonly<Record<string, unknown>>): Record<strin
     else if (v !== undefined) out[k] = String(v);
   }
   return out;
+}
+
+export interface ContractJson {
+  readonly id: string;
+  readonly codeHash: string;
+  readonly deployer: string;
+  readonly deployedAt: number;
+  readonly balance: string;
+  readonly codeBytes: number;
+}
+
+export function contractJson(c: ContractView): ContractJson {
+  return {
+    id: toHex(c.id),
+    codeHash: toHex(c.codeHash),
+    deployer: toHex(c.deployer),
+    deployedAt: c.deployedAt,
+    balance: String(c.balance),
+    codeBytes: c.codeBytes,
+  };
+}
+
+export interface EventJson {
+  readonly height: number;
+  readonly txId: string;
+  readonly index: number;
+  readonly contract: string;
+  readonly topic: string;
+  readonly data: string;
+}
+
+export function eventJson(e: EventView): EventJson {
+  return {
+    height: e.height,
+    txId: e.txId,
+    index: e.index,
+    contract: toHex(e.contract),
+    topic: toHex(e.topic),
+    data: toHex(e.data),
+  };
+}
+
+export interface QueryJson {
+  readonly ok: boolean;
+  readonly returnData: string;
+  readonly gasUsed: number;
+  readonly error: { readonly code: string; readonly message: string } | null;
+  readonly events: Array<{ readonly contract: string; readonly topic: string; readonly data: string }>;
+}
+
+export function queryJson(r: QueryResult): QueryJson {
+  return {
+    ok: r.ok,
+    returnData: toHex(r.returnData),
+    gasUsed: r.gasUsed,
+    error: r.error,
+    events: r.events.map((e) => ({
+      contract: toHex(e.contract),
+      topic: toHex(e.topic),
+      data: toHex(e.data),
+    })),
+  };
 }

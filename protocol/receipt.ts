@@ -5,6 +5,7 @@
 
 import { Reader, Writer } from "./codec.js";
 import { CONTRACT_LIMITS } from "./contract-gas.js";
+import { ProtocolError } from "./errors.js";
 
 export interface ContractEvent {
   readonly contract: Uint8Array;
@@ -61,7 +62,15 @@ export function decodeReceipt(bytes: Uint8Array): Receipt {
         }
       : null;
   const n = r.u32("receipt events");
-  if (n > CONTRACT_LIMITS.eventsPerTransaction) throw new RangeError("receipt has too many events");
+  if (n > CONTRACT_LIMITS.eventsPerTransaction) {
+    throw new ProtocolError(
+      "DECODE_LIMIT_EXCEEDED",
+      `receipt events: ${n} exceeds ${CONTRACT_LIMITS.eventsPerTransaction}`,
+      {
+        limit: CONTRACT_LIMITS.eventsPerTransaction,
+      },
+    );
+  }
   const events: ContractEvent[] = [];
   for (let i = 0; i < n; i++) {
     events.push({

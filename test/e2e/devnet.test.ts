@@ -4,7 +4,15 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toHex } from "../../protocol/bytes.js";
 import { devAccountKey } from "../../protocol/keys.js";
-import { encodeTransaction, signTransfer } from "../../protocol/transaction.js";
+import {
+  contractIdOf,
+  encodeTransaction,
+  signCall,
+  signDeploy,
+  signTransfer,
+} from "../../protocol/transaction.js";
+import { COUNTER_WAT } from "../fixtures/counter-wat.js";
+import { wat } from "../fixtures/wat.js";
 import { type Devnet, startDevnet } from "./devnet-process.js";
 
 function devnetVars(): Record<string, string> {
@@ -122,5 +130,126 @@ describe("devnet under wrangler dev", () => {
     expect(latest.status).toBe(200);
     const one = await json(`${devnet.url}/v1/blocks/1`);
     expect(one.body.label).toBe("final");
+  });
+
+  it("deploys a contract over HTTP, calls it by transaction, and serves its state and events after finality", async () => {
+    const carol = devAccountKey(seed, 2);
+    const carolHex = toHex(carol.publicKey);
+    const chainId: string = (await json(`${devnet.url}/v1/node/status`)).body.chainId;
+    const account = await json(`${devnet.url}/v1/accounts/${carolHex}`);
+    let nonce = BigInt(account.body.nonce);
+    const submit = async (bytes: Uint8Array, node = 0): Promise<string> => {
+      const r = await json(`${devnet.url}/v1/transactions?node=${node}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ tx: toHex(bytes) }),
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+      return r.body.id;
+    };
+    const final = (id: string) =>
+      waitFor(
+        `transaction ${id} final`,
+        async () => {
+          const r = await json(`${devnet.url}/v1/transactions/${id}`);
+          return r.status === 200 && r.body.label === "final" ? r.body : undefined;
+        },
+        90_000,
+      );
+    const u64 = (v: bigint) => toHex(new Uint8Array(new BigUint64Array([v]).buffer));
+
+    const code = await wat(COUNTER_WAT);
+    nonce += 1n;
+    const deploy = signDeploy(carol.secretKey, {
+      chainId,
+      from: carol.publicKey,
+      amount: 0n,
+      nonce,
+      gasLimit: 30_000_000n,
+      gasPrice: 1n,
+      code,
+      init: new Uint8Array(0),
+    });
+    const contract = contractIdOf(carol.publicKey, nonce);
+    const id = toHex(contract);
+    const deployed = await final(await submit(encodeTransaction(deploy), 1));
+    expect(deployed.receipt).toMatchObject({ status: "success", contract: id, error: null });
+    expect(deployed.tx).toMatchObject({ kind: "deploy", contract: id, codeBytes: code.length });
+
+    const info = await json(`${devnet.url}/v1/contracts/${id}`);
+    expect(info.status).toBe(200);
+    expect(info.body).toMatchObject({ id, deployer: carolHex, codeBytes: code.length });
+
+    // A call that the node refuses before it costs anything: no such function.
+    nonce += 1n;
+    const missing = signCall(carol.secretKey, {
+      chainId,
+      from: carol.publicKey,
+      contract,
+      fn: "nope",
+      input: new Uint8Array(0),
+      amount: 0n,
+      nonce,
+      gasLimit: 1_000_000n,
+      gasPrice: 1n,
+    });
+    const refused = await json(`${devnet.url}/v1/transactions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ tx: toHex(encodeTransaction(missing)) }),
+    });
+    expect([refused.status, refused.body.error.code]).toEqual([400, "CONTRACT_NO_SUCH_FUNCTION"]);
+
+    const call = (by: bigint, n: bigint) =>
+      signCall(carol.secretKey, {
+        chainId,
+        from: carol.publicKey,
+        contract,
+        fn: "increment",
+        input: Uint8Array.from(Buffer.from(u64(by), "hex")),
+        amount: 0n,
+        nonce: n,
+        gasLimit: 1_000_000n,
+        gasPrice: 1n,
+      });
+    const ok = await final(await submit(encodeTransaction(call(7n, nonce)), 2));
+    expect(ok.receipt.status).toBe("success");
+    expect(ok.receipt.events).toEqual([
+      { contract: id, topic: toHex(new TextEncoder().encode("inc")), data: u64(7n) },
+    ]);
+    nonce += 1n;
+    const reverted = await final(await submit(encodeTransaction(call(101n, nonce)), 3));
+    expect(reverted.receipt).toMatchObject({
+      status: "reverted",
+      error: { code: "CONTRACT_REVERTED", message: "too big" },
+    });
+
+    const key = toHex(new TextEncoder().encode("count"));
+    for (let node = 0; node < 4; node++) {
+      const v = await json(`${devnet.url}/v1/contracts/${id}/storage/${key}?node=${node}`);
+      expect(v.body.value, `node ${node}`).toBe(u64(7n));
+    }
+    const events = await json(`${devnet.url}/v1/contracts/${id}/events?from=0`);
+    expect(events.body.events).toHaveLength(1);
+    expect(events.body.events[0]).toMatchObject({ txId: ok.id, data: u64(7n) });
+
+    const query = await json(`${devnet.url}/v1/contracts/${id}/query`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ fn: "get" }),
+    });
+    expect(query.body).toMatchObject({ ok: true, returnData: u64(7n) });
+
+    const sim = await json(`${devnet.url}/v1/contracts/${id}/simulate`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ fn: "increment", input: u64(5n) }),
+    });
+    expect(sim.status, JSON.stringify(sim.body)).toBe(200);
+    expect(sim.body).toMatchObject({ ok: true, events: [{ contract: id, data: u64(12n) }] });
+    expect(sim.body.readSet.rounds).toBeGreaterThan(1);
+    // Simulation changed nothing.
+    const after = await json(`${devnet.url}/v1/contracts/${id}/storage/${key}`);
+    expect(after.body.value).toBe(u64(7n));
   });
 });

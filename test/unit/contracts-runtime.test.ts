@@ -17,71 +17,9 @@ import {
 import { checkContractAdmission } from "../../workers/executor/contracts/admission.js";
 import { applyCall, applyDeploy, queryContract } from "../../workers/executor/contracts/runtime.js";
 import { applyTransactions } from "../../workers/executor/execute-block.js";
+import { COUNTER_WAT as COUNTER } from "../fixtures/counter-wat.js";
+import { wat } from "../fixtures/wat.js";
 import { alice, bob, CHAIN_ID, EXEC, expectCode } from "./fixtures.js";
-import { wat } from "./wat.js";
-
-/**
- * A counter written in WAT against the host ABI (docs/CONTRACTS.md). Memory: 0 "count" (key),
- * 16 "inc" (topic), 32 "too big", 48 "increment", 64 the 8-byte value, 128 input, 256 a call's
- * target and argument, 600 the status of a nested call.
- */
-const COUNTER = `(module
-  (import "dusk" "storage_get" (func $sget (param i32 i32 i32 i32) (result i32)))
-  (import "dusk" "storage_set" (func $sset (param i32 i32 i32 i32)))
-  (import "dusk" "emit" (func $emit (param i32 i32 i32 i32)))
-  (import "dusk" "return_data_set" (func $ret (param i32 i32)))
-  (import "dusk" "input_read" (func $iread (param i32)))
-  (import "dusk" "revert" (func $revert (param i32 i32)))
-  (import "dusk" "call" (func $call (param i32 i32 i32 i32 i32 i64 i64) (result i32)))
-  (import "dusk" "transfer" (func $transfer (param i32 i64) (result i32)))
-  (import "dusk" "value" (func $value (result i64)))
-  (import "dusk" "block_height" (func $height (result i64)))
-  (import "dusk" "self_id" (func $self (param i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 0) "count")
-  (data (i32.const 16) "inc")
-  (data (i32.const 32) "too big")
-  (data (i32.const 48) "increment")
-  (data (i32.const 80) "recurse")
-  (func (export "init")
-    (i64.store (i32.const 64) (i64.const 0))
-    (call $sset (i32.const 0) (i32.const 5) (i32.const 64) (i32.const 8)))
-  (func (export "increment")
-    (call $iread (i32.const 128))
-    (if (i64.gt_u (i64.load (i32.const 128)) (i64.const 100))
-      (then (call $revert (i32.const 32) (i32.const 7))))
-    (drop (call $sget (i32.const 0) (i32.const 5) (i32.const 64) (i32.const 8)))
-    (i64.store (i32.const 64) (i64.add (i64.load (i32.const 64)) (i64.load (i32.const 128))))
-    (call $sset (i32.const 0) (i32.const 5) (i32.const 64) (i32.const 8))
-    (call $emit (i32.const 16) (i32.const 3) (i32.const 64) (i32.const 8)))
-  (func (export "get")
-    (drop (call $sget (i32.const 0) (i32.const 5) (i32.const 64) (i32.const 8)))
-    (call $ret (i32.const 64) (i32.const 8)))
-  (func (export "bump_other")
-    (call $iread (i32.const 256))
-    (i32.store (i32.const 600)
-      (call $call (i32.const 256) (i32.const 48) (i32.const 9) (i32.const 288) (i32.const 8) (i64.const 0) (i64.const 0)))
-    (call $emit (i32.const 16) (i32.const 3) (i32.const 600) (i32.const 4))
-    (call $ret (i32.const 600) (i32.const 4)))
-  (func (export "recurse")
-    (call $self (i32.const 256))
-    (i32.store (i32.const 600)
-      (call $call (i32.const 256) (i32.const 80) (i32.const 7) (i32.const 0) (i32.const 0) (i64.const 0) (i64.const 0)))
-    (call $emit (i32.const 16) (i32.const 3) (i32.const 600) (i32.const 4))
-    (call $ret (i32.const 600) (i32.const 4)))
-  (func (export "pay")
-    (call $iread (i32.const 128))
-    (i32.store (i32.const 600) (call $transfer (i32.const 128) (i64.load (i32.const 160))))
-    (call $ret (i32.const 600) (i32.const 4)))
-  (func (export "value_and_height")
-    (i64.store (i32.const 64) (call $value))
-    (i64.store (i32.const 72) (call $height))
-    (call $ret (i32.const 64) (i32.const 16)))
-  (func (export "spin") (loop $l (br $l)))
-  (func (export "boom") unreachable)
-  (func (export "big_key")
-    (call $sset (i32.const 0) (i32.const 257) (i32.const 64) (i32.const 8)))
-)`;
 
 const BLOCK = { chainId: CHAIN_ID, height: 7, timestampMs: 1_700_000_000_000 };
 const ENV = { block: BLOCK, params: EXEC };
@@ -426,5 +364,49 @@ describe("contract admission and block execution", () => {
       "BLOCK_INVALID",
     );
     expect(err.data).toMatchObject({ cause: "TX_GAS_LIMIT_TOO_LOW" });
+  });
+});
+
+describe("contract runtime: hostile modules", () => {
+  it("refuses initial memory above the contract limit at admission", async () => {
+    const big = await wat(`(module (memory (export "memory") 65))`);
+    expectCode(
+      () => checkContractAdmission(deployTx(alice, 1n, { code: big }), fresh()),
+      "CONTRACT_INVALID_CODE",
+    );
+  });
+
+  it("a memory-growth loop stops at the page limit and pays for every page", async () => {
+    const grow = await wat(`(module
+      (import "dusk" "return_data_set" (func $ret (param i32 i32)))
+      (memory (export "memory") 1)
+      (func (export "bomb") (local $n i32)
+        (block $done (loop $l
+          (br_if $done (i32.eq (memory.grow (i32.const 1)) (i32.const -1)))
+          (local.set $n (i32.add (local.get $n) (i32.const 1)))
+          (br $l)))
+        (i32.store (i32.const 0) (local.get $n))
+        (call $ret (i32.const 0) (i32.const 4))))`);
+    const state = fresh();
+    const overlay = new StateOverlay(state);
+    expect(applyDeploy(deployTx(alice, 1n, { code: grow }), overlay, ENV).status).toBe("success");
+    const id = contractIdOf(alice.publicKey, 1n);
+    const r = applyCall(callTx(bob, 1n, id, "bomb"), overlay, ENV);
+    expect(r.status).toBe("success");
+    // 63 pages beyond the first, then -1.
+    expect(r.returnData).toEqual(new Uint8Array([63, 0, 0, 0]));
+    expect(r.gasUsed).toBeGreaterThan(63n * 1024n);
+  });
+
+  it("an event flood stops at the per-transaction limit with CONTRACT_LIMIT", async () => {
+    const flood = await wat(`(module
+      (import "dusk" "emit" (func $emit (param i32 i32 i32 i32)))
+      (memory (export "memory") 1)
+      (func (export "flood") (loop $l (call $emit (i32.const 0) (i32.const 1) (i32.const 0) (i32.const 1)) (br $l))))`);
+    const state = fresh();
+    const overlay = new StateOverlay(state);
+    applyDeploy(deployTx(alice, 1n, { code: flood }), overlay, ENV);
+    const r = applyCall(callTx(bob, 1n, contractIdOf(alice.publicKey, 1n), "flood"), overlay, ENV);
+    expect(r).toMatchObject({ status: "reverted", events: [], error: { code: "CONTRACT_LIMIT" } });
   });
 });

@@ -56,6 +56,17 @@ function fakeDirectory(submit: (bytes: Uint8Array) => SubmitResult, calls: strin
     ensureStarted: async () => {
       calls.push(`start:${index}`);
     },
+    contract: async (id) => (id === HASH ? ({ id } as never) : null),
+    contractStorage: async () => null,
+    contractEvents: async () => [],
+    queryContract: async (_id, fn) =>
+      fn === "missing" ? { code: "CONTRACT_NO_SUCH_FUNCTION", message: "no" } : ({ ok: true } as never),
+    // Like a node with no contracts: every asked key is absent.
+    readState: async (keys) => ({
+      entries: Object.fromEntries(keys.map((k) => [k, null])),
+      accounts: {},
+      block: { chainId: "x", height: 1, timestampMs: 0 },
+    }),
   });
   return { size: 3, node };
 }
@@ -135,6 +146,26 @@ describe("gateway routes (fake nodes)", () => {
         413,
         "PAYLOAD_TOO_LARGE",
       ],
+      ["/v1/contracts/xyz", undefined, 400, "INVALID_CONTRACT_ID"],
+      [`/v1/contracts/${"cd".repeat(32)}`, undefined, 404, "CONTRACT_NOT_FOUND"],
+      [`/v1/contracts/${HASH}/storage/zz`, undefined, 400, "INVALID_STORAGE_KEY"],
+      [`/v1/contracts/${HASH}/storage/${"00".repeat(257)}`, undefined, 400, "INVALID_STORAGE_KEY"],
+      [`/v1/contracts/${HASH}/events?from=-1`, undefined, 400, "INVALID_HEIGHT"],
+      [`/v1/contracts/${HASH}/events?limit=101`, undefined, 400, "INVALID_LIMIT"],
+      [`/v1/contracts/${HASH}/events?limit=0`, undefined, 400, "INVALID_LIMIT"],
+      [`/v1/contracts/${HASH}/query`, jsonBody({ fn: "a-b" }), 400, "INVALID_BODY"],
+      [`/v1/contracts/${HASH}/query`, jsonBody([1]), 400, "INVALID_BODY"],
+      [`/v1/contracts/${HASH}/query`, jsonBody({ fn: "get", input: "abc" }), 400, "INVALID_BODY"],
+      [`/v1/contracts/${HASH}/query`, jsonBody({ fn: "get", caller: "00" }), 400, "INVALID_BODY"],
+      [`/v1/contracts/${HASH}/query`, jsonBody({ fn: "get", value: "-5" }), 400, "INVALID_BODY"],
+      [`/v1/contracts/${HASH}/query`, jsonBody({ fn: "missing" }), 400, "CONTRACT_NO_SUCH_FUNCTION"],
+      [
+        `/v1/contracts/${HASH}/query`,
+        jsonBody({ fn: "get", input: "00".repeat(16 * 1024 + 1) }),
+        413,
+        "PAYLOAD_TOO_LARGE",
+      ],
+      [`/v1/contracts/${HASH}/simulate`, jsonBody({ fn: "get" }), 404, "CONTRACT_NOT_FOUND"],
     ];
     for (const [path, init, status, code] of cases) {
       const r = await get(path, init);
@@ -148,7 +179,9 @@ describe("gateway routes (fake nodes)", () => {
     const get = fakeApp();
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
-        for (let i = 0; i < 10; i++) controller.enqueue(new Uint8Array(1_000));
+        // One chunk more than the cap (hex of the largest transaction) allows.
+        const chunks = Math.ceil((LIMITS.transactionBytes * 2 + 64) / 1_000) + 1;
+        for (let i = 0; i < chunks; i++) controller.enqueue(new Uint8Array(1_000));
         controller.close();
       },
     });

@@ -89,6 +89,38 @@ describe("SqlChainStore", () => {
     });
   });
 
+  it("lists meta keys from a start key within the prefix", async () => {
+    await withStore((store) => {
+      for (const k of ["ev/a/001", "ev/a/002", "ev/a/010", "ev/b/001", "ev/"]) store.putMeta(k, bytes(1, 1));
+      expect(store.listMeta("ev/a/", 10, "ev/a/002")).toEqual(["ev/a/002", "ev/a/010"]);
+      expect(store.listMeta("ev/a/", 1, "ev/a/002")).toEqual(["ev/a/002"]);
+      // A start before the prefix never reaches outside it.
+      expect(store.listMeta("ev/a/", 10, "a")).toEqual(["ev/a/001", "ev/a/002", "ev/a/010"]);
+      expect(store.listMeta("ev/a/", 10, "ev/a/9")).toEqual([]);
+    });
+  });
+
+  it("round-trips contract-state entries; null removes, rewrites replace", async () => {
+    await withStore((store) => {
+      const big = bytes(64, 5);
+      store.putEntries([
+        [bytes(33, 2), bytes(3, 1)],
+        [big.subarray(0, 33), big.subarray(10, 12)],
+        [bytes(40, 1), bytes(0, 0)],
+      ]);
+      store.putEntries([[bytes(33, 2), bytes(2, 9)]]);
+      expect(store.loadEntries()).toEqual(
+        [
+          [bytes(33, 2), bytes(2, 9)],
+          [bytes(40, 1), bytes(0, 0)],
+          [bytes(33, 5), bytes(2, 5)],
+        ].sort((a, b) => a[0]![0]! - b[0]![0]!),
+      );
+      store.putEntries([[bytes(40, 1), null]]);
+      expect(store.loadEntries().map(([k]) => k.length)).toEqual([33, 33]);
+    });
+  });
+
   it("a throw inside transaction() leaves nothing written", async () => {
     await withStore((store) => {
       store.putMeta("kept", bytes(1, 1));

@@ -14,6 +14,7 @@ import {
 } from "../../protocol/contract-keys.js";
 import type { ExecutionParams } from "../../protocol/params.js";
 import { type ContractEvent, decodeReceipt, type Receipt } from "../../protocol/receipt.js";
+import type { StateReader } from "../../protocol/state.js";
 import type { ZkHost } from "../executor/contracts/frame.js";
 import { type QueryResult, queryContract } from "../executor/contracts/runtime.js";
 import type { Chain } from "./chain.js";
@@ -43,6 +44,17 @@ export class ContractQueries {
     private readonly params: ExecutionParams,
     private readonly zk: ZkHost = {},
   ) {}
+
+  /** The committed state (read-only use: simulations read their read set from it). */
+  get state(): StateReader {
+    return this.chain.state;
+  }
+
+  /** The block context a query runs in: as if in the block after the tip. */
+  nextBlock(): { chainId: string; height: number; timestampMs: number } {
+    const tip = this.chain.tip;
+    return { chainId: this.chainId, height: tip.height + 1, timestampMs: tip.block.header.timestampMs };
+  }
 
   contract(id: Uint8Array): ContractView | undefined {
     const state = this.chain.state;

@@ -14,6 +14,7 @@ import { ApiError, notFound, onError } from "./errors.js";
 import type { NodeClient, NodeDirectory } from "./node-client.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { blockRoutes } from "./routes/blocks.js";
+import { contractRoutes } from "./routes/contracts.js";
 import { statusRoutes } from "./routes/status.js";
 import { transactionRoutes } from "./routes/transactions.js";
 
@@ -64,6 +65,7 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
   app.route("/v1/blocks", blockRoutes);
   app.route("/v1/accounts", accountRoutes);
   app.route("/v1/transactions", transactionRoutes);
+  app.route("/v1/contracts", contractRoutes);
   app.notFound(notFound);
   app.onError(onError);
   return app;

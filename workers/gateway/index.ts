@@ -1,12 +1,14 @@
 /**
- * The worker: the gateway's fetch handler in front of this deployment's NodeDOs, and the NodeDO
- * class itself (wrangler.jsonc binds NODE to it).
+ * The worker: the gateway's fetch handler in front of this deployment's NodeDOs, the NodeDO
+ * class itself (wrangler.jsonc binds NODE to it) and the stateless contract executor
+ * (bound to this same script as EXECUTOR, entrypoint ContractExecutor).
  */
 
 import type { Env } from "../../durable/env.js";
 import { createGateway } from "./app.js";
 import { durableDirectory } from "./node-client.js";
 
+export { ContractExecutor } from "../../durable/contract-executor.js";
 export { NodeDO } from "../../durable/node-do.js";
 
 const app = createGateway(durableDirectory);

@@ -9,6 +9,9 @@ import type { Env } from "../../durable/env.js";
 import type {
   AccountJson,
   BlockJson,
+  ContractJson,
+  EventJson,
+  QueryJson,
   StatusJson,
   SubmitResult,
   TransactionJson,
@@ -22,6 +25,23 @@ export interface NodeClient {
   account(addressHex: string): Promise<AccountJson>;
   transaction(id: string): Promise<TransactionJson | null>;
   submitTransaction(bytes: Uint8Array): Promise<SubmitResult>;
+  contract(idHex: string): Promise<ContractJson | null>;
+  contractStorage(idHex: string, keyHex: string): Promise<string | null>;
+  contractEvents(idHex: string, fromHeight: number, limit: number): Promise<EventJson[]>;
+  queryContract(
+    idHex: string,
+    fn: string,
+    inputHex: string,
+    callerHex?: string,
+  ): Promise<QueryJson | { readonly code: string; readonly message: string }>;
+  readState(
+    entryKeysHex: readonly string[],
+    accountsHex: readonly string[],
+  ): Promise<{
+    entries: Record<string, string | null>;
+    accounts: Record<string, { balance: string; nonce: string }>;
+    block: { chainId: string; height: number; timestampMs: number };
+  }>;
   ensureStarted(): Promise<unknown>;
 }
 

@@ -79,6 +79,14 @@ export function compileContract(code: Uint8Array, codeHash: Uint8Array = hash(co
       );
     }
   }
+  const pages = cm.module.memories[0]?.min ?? 0;
+  if (pages > CONTRACT_LIMITS.memoryPages) {
+    throw new ProtocolError(
+      "CONTRACT_INVALID_CODE",
+      `initial memory of ${pages} pages exceeds the contract limit ${CONTRACT_LIMITS.memoryPages}`,
+      { pages, limit: CONTRACT_LIMITS.memoryPages },
+    );
+  }
   if (!cm.module.exports.some((e) => e.name === "memory" && e.kind === "memory")) {
     throw new ProtocolError("CONTRACT_INVALID_CODE", "a contract must export its memory as `memory`", {});
   }

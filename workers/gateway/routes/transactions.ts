@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { LIMITS } from "../../../protocol/params.js";
 import type { GatewayEnv } from "../app.js";
+import { readCapped } from "../body.js";
 import { ApiError } from "../errors.js";
 import { withDeadline } from "../node-client.js";
 
@@ -55,31 +56,6 @@ transactionRoutes.get("/:id", async (c) => {
   if (tx === null) throw new ApiError(404, "TRANSACTION_NOT_FOUND", `no transaction ${id}`, { id });
   return c.json(tx);
 });
-
-function tooLarge(limit: number): ApiError {
-  return new ApiError(413, "PAYLOAD_TOO_LARGE", `body exceeds ${limit} bytes`, { limit });
-}
-
-/** Reads at most `limit` bytes; a declared or streamed length above it is refused with 413. */
-async function readCapped(request: Request, limit: number): Promise<Uint8Array> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) throw tooLarge(limit);
-  if (request.body === null) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const out = new Uint8Array(limit);
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (length + value.byteLength > limit) {
-      await reader.cancel();
-      throw tooLarge(limit);
-    }
-    out.set(value, length);
-    length += value.byteLength;
-  }
-  return out.slice(0, length);
-}
 
 function hexFromJson(body: Uint8Array): Uint8Array {
   let value: unknown;
