@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { AbiReader, AbiWriter } from "../../contracts/abi";
 import { buildExample, compileAssemblyScript } from "../../contracts/build";
 import { ABORT_IMPORT, formatSignature, HOST_FUNCTIONS } from "../../contracts/host-abi";
+import { blsKeyFromSeed, blsSign } from "../../protocol/bls.js";
 import { CONTRACT_GAS } from "../../protocol/contract-gas.js";
 import type { Ed25519KeyPair } from "../../protocol/ed25519.js";
 import type { Receipt } from "../../protocol/receipt.js";
@@ -224,7 +225,7 @@ describe("examples through the contract runtime", () => {
     );
   });
 
-  it("probe: the SDK's context, storage, hashes and abort against the real host functions", () => {
+  it("probe: the SDK's context, storage, hashes, nested call, BLS and abort against the real host functions", () => {
     const l = new Ledger();
     const { id } = l.deploy(alice, code.probe as Uint8Array);
     const r = l.call(bob, id, "context", NONE, 77n);
@@ -264,6 +265,27 @@ describe("examples through the contract runtime", () => {
     expect(a.error?.message).toMatch(/^abort: probe: assertion message/);
     const f = l.call(bob, id, "fail", enc().string("why ✓").finish());
     expect(f.error).toEqual({ code: "CONTRACT_REVERTED", message: "why ✓" });
+
+    // A nested call: the callee sees the probe as caller, the sender as origin, and the value.
+    const { id: inner } = l.deploy(alice, code.probe as Uint8Array);
+    const fwd = new AbiReader(
+      l.call(bob, id, "forward", enc().bytes32(inner).string("context").bytes(NONE).u64(30n).finish())
+        .returnData,
+    );
+    expect(fwd.bool()).toBe(true);
+    const n = new AbiReader(fwd.bytes());
+    expect([n.bytes32(), n.bytes32(), n.bytes32(), n.u64()]).toEqual([id, bob.publicKey, inner, 30n]);
+    expect(l.balance(inner)).toBe(30n);
+
+    // BLS through the host: a real signature verifies, a wrong message does not.
+    const bk = blsKeyFromSeed(new Uint8Array(32).fill(5));
+    const msg = new TextEncoder().encode("vote");
+    const sig = blsSign(bk.secretKey, msg);
+    const bls = (m: Uint8Array) =>
+      new AbiReader(
+        l.call(bob, id, "bls", enc().bytes(bk.publicKey).bytes(m).bytes(sig).bool(false).finish()).returnData,
+      ).bool();
+    expect([bls(msg), bls(new TextEncoder().encode("other"))]).toEqual([true, false]);
 
     const rt = l.call(
       bob,
