@@ -48,6 +48,9 @@ import {
 import { SqlChainStore } from "./sql-chain-store.js";
 import { WsMeshTransport } from "./ws-mesh-transport.js";
 
+/** Blocks one `blockRange` call returns at most. */
+export const BLOCK_RANGE_MAX = 64;
+
 /** Keys one `readState` call answers at most (the gateway asks again for more). */
 const READ_STATE_KEYS_MAX = 64;
 
@@ -123,6 +126,34 @@ export class NodeDO extends DurableObject<Env> {
       if (!Number.isSafeInteger(height) || height < 0) return null;
       const view = node.blockByHeight(height);
       return view === undefined ? null : blockJson(view);
+    });
+  }
+
+  async gasPrice(): Promise<{ minimum: string; suggested: string }> {
+    return this.guard("gasPrice", async () => {
+      const p = this.require().node.gasPrice();
+      return { minimum: String(p.minimum), suggested: String(p.suggested) };
+    });
+  }
+
+  async blockByHash(hashHex: string): Promise<BlockJson | null> {
+    return this.guard("blockByHash", async () => {
+      const view = this.require().node.blockByHash(fromHex(hashHex, 32, "block hash"));
+      return view === undefined ? null : blockJson(view);
+    });
+  }
+
+  /** Blocks `from..to` inclusive that exist, at most BLOCK_RANGE_MAX of them. */
+  async blockRange(from: number, to: number): Promise<BlockJson[]> {
+    return this.guard("blockRange", async () => {
+      const { node } = this.require();
+      const out: BlockJson[] = [];
+      const last = Math.min(to, from + BLOCK_RANGE_MAX - 1, node.status().height);
+      for (let h = Math.max(0, from); h <= last; h++) {
+        const view = node.blockByHeight(h);
+        if (view !== undefined) out.push(blockJson(view));
+      }
+      return out;
     });
   }
 

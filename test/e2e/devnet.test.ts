@@ -240,6 +240,18 @@ describe("devnet under wrangler dev", () => {
     });
     expect(query.body).toMatchObject({ ok: true, returnData: u64(7n) });
 
+    // The same query over JSON-RPC, batched with a block lookup.
+    const rpc = await json(`${devnet.url}/rpc`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([
+        { jsonrpc: "2.0", id: 1, method: "contract_query", params: { id, fn: "get" } },
+        { jsonrpc: "2.0", id: 2, method: "tx_get", params: { id: ok.id } },
+      ]),
+    });
+    expect(rpc.body[0].result).toMatchObject({ ok: true, returnData: u64(7n) });
+    expect(rpc.body[1].result.receipt.status).toBe("success");
+
     const sim = await json(`${devnet.url}/v1/contracts/${id}/simulate`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -54,6 +54,8 @@ export interface NodeApi {
   /** Validates and pools a transaction, then relays it. Throws ProtocolError with a code. */
   submitTransaction(bytes: Uint8Array): Promise<{ id: string }>;
   status(): NodeStatus;
+  /** Minimum gas price and a suggestion from the mempool. */
+  gasPrice(): { minimum: bigint; suggested: bigint };
   blockByHeight(height: number): BlockView | undefined;
   blockByHash(hash: Uint8Array): BlockView | undefined;
   account(address: Uint8Array): Account;

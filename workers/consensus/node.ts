@@ -217,6 +217,21 @@ export class Node implements NodeApi, ConsensusHost {
     return { id };
   }
 
+  /**
+   * Gas price to offer: the chain minimum, or, when the next block would be full of pooled
+   * transactions, one above the lowest price that still made it in.
+   */
+  gasPrice(): { minimum: bigint; suggested: bigint } {
+    const exec = this.options.genesis.params.execution;
+    const selected = this.mempool.select(this.chain.state, exec);
+    const gas = selected.reduce((n, tx) => n + tx.gasLimit, 0n);
+    const full = selected.length >= exec.maxBlockTransactions || gas + exec.transferGas > exec.blockGasLimit;
+    let lowest: bigint | undefined;
+    for (const tx of selected) if (lowest === undefined || tx.gasPrice < lowest) lowest = tx.gasPrice;
+    lowest ??= exec.minGasPrice;
+    return { minimum: exec.minGasPrice, suggested: full ? lowest + 1n : exec.minGasPrice };
+  }
+
   status(): NodeStatus {
     return {
       chainId: this.chainId,

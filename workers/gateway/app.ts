@@ -12,9 +12,11 @@ import { Hono } from "hono";
 import type { Env } from "../../durable/env.js";
 import { ApiError, notFound, onError } from "./errors.js";
 import type { NodeClient, NodeDirectory } from "./node-client.js";
+import { openApiDocument } from "./openapi.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { blockRoutes } from "./routes/blocks.js";
 import { contractRoutes } from "./routes/contracts.js";
+import { rpcRoutes } from "./routes/rpc.js";
 import { statusRoutes } from "./routes/status.js";
 import { transactionRoutes } from "./routes/transactions.js";
 
@@ -66,6 +68,8 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
   app.route("/v1/accounts", accountRoutes);
   app.route("/v1/transactions", transactionRoutes);
   app.route("/v1/contracts", contractRoutes);
+  app.route("/rpc", rpcRoutes);
+  app.get("/v1/openapi.json", (c) => c.json(openApiDocument()));
   app.notFound(notFound);
   app.onError(onError);
   return app;

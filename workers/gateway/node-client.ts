@@ -22,6 +22,9 @@ export interface NodeClient {
   status(): Promise<StatusJson>;
   latestBlock(): Promise<BlockJson | null>;
   blockByHeight(height: number): Promise<BlockJson | null>;
+  blockByHash(hashHex: string): Promise<BlockJson | null>;
+  blockRange(from: number, to: number): Promise<BlockJson[]>;
+  gasPrice(): Promise<{ minimum: string; suggested: string }>;
   account(addressHex: string): Promise<AccountJson>;
   transaction(id: string): Promise<TransactionJson | null>;
   submitTransaction(bytes: Uint8Array): Promise<SubmitResult>;
