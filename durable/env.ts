@@ -4,6 +4,7 @@ import type { SimulateRequest, SimulateResponse } from "../workers/executor/cont
 import type { ApiKeyDO } from "./api-key-do.js";
 import type { DevnetVars } from "./devnet-config.js";
 import type { NodeDO } from "./node-do.js";
+import type { SubscriptionsDO } from "./subscriptions-do.js";
 
 export interface Env extends DevnetVars {
   readonly NODE: DurableObjectNamespace<NodeDO>;
@@ -13,6 +14,8 @@ export interface Env extends DevnetVars {
   readonly EXECUTOR?: { simulate(request: SimulateRequest): Promise<SimulateResponse> };
   /** One object per API key plus a registry (durable/api-key-do.ts). */
   readonly API_KEYS?: DurableObjectNamespace<ApiKeyDO>;
+  /** WebSocket subscription hubs, one per node (`subs-<i>`). */
+  readonly SUBSCRIPTIONS?: DurableObjectNamespace<SubscriptionsDO>;
   /** "true": every metered request needs an API key. */
   readonly API_KEYS_REQUIRED?: string;
   /** Bearer token of the operator API (a Workers secret); unset disables it. */

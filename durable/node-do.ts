@@ -30,7 +30,9 @@ import { devnetConfig, devnetGenesis, nodeIndex, nodeName } from "./devnet-confi
 import type { Env } from "./env.js";
 import {
   type AccountJson,
+  type ActivityJson,
   accountJson,
+  activityJson,
   type BlockJson,
   blockJson,
   type ContractJson,
@@ -126,6 +128,20 @@ export class NodeDO extends DurableObject<Env> {
       if (!Number.isSafeInteger(height) || height < 0) return null;
       const view = node.blockByHeight(height);
       return view === undefined ? null : blockJson(view);
+    });
+  }
+
+  /** Blocks `from..to` (at most BLOCK_RANGE_MAX) with their transactions' parties and events. */
+  async activity(from: number, to: number): Promise<ActivityJson[]> {
+    return this.guard("activity", async () => {
+      const { node } = this.require();
+      const out: ActivityJson[] = [];
+      const last = Math.min(to, from + BLOCK_RANGE_MAX - 1, node.status().height);
+      for (let h = Math.max(1, from); h <= last; h++) {
+        const view = node.blockByHeight(h);
+        if (view !== undefined) out.push(activityJson(view, (id) => node.contracts.receipt(id)));
+      }
+      return out;
     });
   }
 

@@ -304,3 +304,58 @@ export function queryJson(r: QueryResult): QueryJson {
     })),
   };
 }
+
+/** What a block did, for subscriptions: its transactions with the parties and events. */
+export interface ActivityJson {
+  readonly height: number;
+  readonly hash: string;
+  readonly label: LabelName;
+  readonly timestampMs: number;
+  readonly txs: Array<{
+    readonly id: string;
+    readonly kind: "transfer" | "deploy" | "call";
+    readonly from: string;
+    readonly to: string | null;
+    readonly contract: string | null;
+    readonly status: "success" | "reverted";
+    readonly events: Array<{
+      readonly contract: string;
+      readonly topic: string;
+      readonly data: string;
+      readonly index: number;
+    }>;
+  }>;
+}
+
+export function activityJson(view: BlockView, receiptOf: (id: string) => Receipt | undefined): ActivityJson {
+  return {
+    height: view.block.header.height,
+    hash: toHex(view.hash),
+    label: labelName(view.label),
+    timestampMs: view.block.header.timestampMs,
+    txs: view.block.transactions.map((tx) => {
+      const id = transactionIdHex(tx);
+      const receipt = receiptOf(id);
+      const contract =
+        tx.kind === TxKind.Deploy
+          ? toHex(contractIdOf(tx.from, tx.nonce))
+          : tx.kind === TxKind.Call
+            ? toHex(tx.contract)
+            : null;
+      return {
+        id,
+        kind: TX_KIND_NAMES[tx.kind],
+        from: toHex(tx.from),
+        to: tx.kind === TxKind.Transfer ? toHex(tx.to) : null,
+        contract,
+        status: receipt?.status ?? "success",
+        events: (receipt?.events ?? []).map((e, index) => ({
+          contract: toHex(e.contract),
+          topic: toHex(e.topic),
+          data: toHex(e.data),
+          index,
+        })),
+      };
+    }),
+  };
+}

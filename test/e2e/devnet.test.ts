@@ -2,6 +2,7 @@
 // transfers submitted over HTTP, seen in final blocks with the right balances on every node.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { AbiReader, AbiWriter } from "../../contracts/abi.js";
 import { buildExample } from "../../contracts/build.js";
 import { toHex } from "../../protocol/bytes.js";
@@ -338,5 +339,49 @@ describe("devnet under wrangler dev", () => {
     const events = await json(`${devnet.url}/v1/contracts/${toHex(token)}/events?from=0`);
     // The mint at init, then the transfer.
     expect(events.body.events.map((e: { txId: string }) => e.txId)).toEqual([deployed.id, sent.id]);
+  });
+
+  it("streams blocks and finality over /v1/ws, live and resumed from a height", async () => {
+    const url = `${devnet.url.replace(/^http/, "ws")}/v1/ws`;
+    // biome-ignore lint/suspicious/noExplicitAny: messages are checked field by field below
+    const messages: any[] = [];
+    const ws = new WebSocket(url);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        ws.once("open", () => resolve());
+        ws.once("error", reject);
+      });
+      ws.on("message", (data) => messages.push(JSON.parse(String(data))));
+      ws.send(JSON.stringify({ op: "subscribe", topics: ["blocks", "finality"], from: 1 }));
+      const subscribed = await waitFor(
+        "subscribed",
+        async () => messages.find((m) => m.type === "subscribed"),
+        20_000,
+      );
+      const tipAtSubscribe: number = subscribed.height;
+      // The replay covers blocks 1.. the tip, in order; then live blocks above it arrive.
+      await waitFor(
+        "a live block above the subscription tip and its finality",
+        async () => {
+          const live = messages.filter((m) => m.type === "block" && !m.replay);
+          const liveFinal = messages.filter((m) => m.type === "final" && !m.replay);
+          return live.some((m) => m.height > tipAtSubscribe) && liveFinal.length > 0 ? true : undefined;
+        },
+        60_000,
+      );
+      const replayed = messages.filter((m) => m.type === "block" && m.replay).map((m) => m.height);
+      expect(replayed.slice(0, 3)).toEqual([1, 2, 3]);
+      const heights = messages.filter((m) => m.type === "block" && !m.replay).map((m) => m.height);
+      expect([...heights].sort((a, b) => a - b)).toEqual(heights);
+      ws.send("not json");
+      await waitFor(
+        "an error for a bad message",
+        async () => messages.find((m) => m.type === "error"),
+        10_000,
+      );
+      expect(messages.find((m) => m.type === "error").code).toBe("INVALID_SUBSCRIPTION");
+    } finally {
+      ws.close();
+    }
   });
 });

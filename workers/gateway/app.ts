@@ -97,6 +97,14 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
   app.route("/v1/transactions", transactionRoutes);
   app.route("/v1/contracts", contractRoutes);
   app.route("/rpc", rpcRoutes);
+  app.get("/v1/ws", async (c) => {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+      throw new ApiError(426, "UPGRADE_REQUIRED", "GET /v1/ws expects a WebSocket upgrade");
+    }
+    const ns = c.env?.SUBSCRIPTIONS;
+    if (ns === undefined) throw new ApiError(503, "SUBSCRIPTIONS_UNAVAILABLE", "no SUBSCRIPTIONS binding");
+    return ns.get(ns.idFromName(`subs-${c.get("nodeIndex")}`)).fetch(c.req.raw);
+  });
   app.route("/v1/operator", operatorRoutes);
   app.get("/v1/openapi.json", (c) => c.json(openApiDocument()));
   app.notFound(notFound);

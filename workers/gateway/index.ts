@@ -11,6 +11,7 @@ import { durableDirectory } from "./node-client.js";
 export { ApiKeyDO } from "../../durable/api-key-do.js";
 export { ContractExecutor } from "../../durable/contract-executor.js";
 export { NodeDO } from "../../durable/node-do.js";
+export { SubscriptionsDO } from "../../durable/subscriptions-do.js";
 
 const app = createGateway(durableDirectory);
 

@@ -25,6 +25,7 @@ const REST_METHODS: ReadonlyArray<readonly [string, RegExp, string]> = [
   ["GET", /^\/v1\/contracts\/[^/]+\/events$/, "contract_events"],
   ["POST", /^\/v1\/contracts\/[^/]+\/query$/, "contract_query"],
   ["POST", /^\/v1\/contracts\/[^/]+\/simulate$/, "contract_simulate"],
+  ["GET", /^\/v1\/ws$/, "subscribe"],
 ];
 
 export function restMethodOf(method: string, path: string): string | undefined {
