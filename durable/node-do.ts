@@ -35,6 +35,7 @@ import {
   activityJson,
   type BlockJson,
   blockJson,
+  type CommitteesJson,
   type ContractJson,
   contractJson,
   type EventJson,
@@ -142,6 +143,21 @@ export class NodeDO extends DurableObject<Env> {
         if (view !== undefined) out.push(activityJson(view, (id) => node.contracts.receipt(id)));
       }
       return out;
+    });
+  }
+
+  async committees(): Promise<CommitteesJson> {
+    return this.guard("committees", async () => {
+      const c = this.require().node.currentCommittees();
+      const members = (m: ReadonlyArray<{ publicKey: Uint8Array; credits: number }>) =>
+        m.map((x) => ({ publicKey: toHex(x.publicKey), credits: x.credits }));
+      return {
+        round: c.round,
+        iteration: c.iteration,
+        generator: toHex(c.generator),
+        validation: members(c.validation),
+        ratification: members(c.ratification),
+      };
     });
   }
 

@@ -359,3 +359,11 @@ export function activityJson(view: BlockView, receiptOf: (id: string) => Receipt
     }),
   };
 }
+
+export interface CommitteesJson {
+  readonly round: number;
+  readonly iteration: number;
+  readonly generator: string;
+  readonly validation: Array<{ readonly publicKey: string; readonly credits: number }>;
+  readonly ratification: Array<{ readonly publicKey: string; readonly credits: number }>;
+}

@@ -51,6 +51,7 @@ function fakeDirectory(submit: (bytes: Uint8Array) => SubmitResult, calls: strin
     blockRange: async (from, to) =>
       Array.from({ length: Math.max(0, Math.min(to, 3) - from + 1) }, (_, i) => fakeBlock(from + i)),
     gasPrice: async () => ({ minimum: "1", suggested: "1" }),
+    committees: async () => ({ round: 4, iteration: 0, generator: "00", validation: [], ratification: [] }),
     account: async (a) => ({ address: a, balance: "5", nonce: "1" }),
     transaction: async (id) => (id === HASH ? { id, status: "pending", tx: {} as never } : null),
     submitTransaction: async (bytes) => {
@@ -127,7 +128,7 @@ describe("gateway routes (fake nodes)", () => {
       ["/v1/node/status?node=3", undefined, 400, "INVALID_NODE"],
       ["/v1/node/status?node=x", undefined, 400, "INVALID_NODE"],
       ["/v1/nope", undefined, 404, "NOT_FOUND"],
-      ["/", undefined, 404, "NOT_FOUND"],
+      ["/v2", undefined, 404, "NOT_FOUND"],
       [
         "/v1/transactions",
         { method: "POST", headers: { "content-type": "text/plain" }, body: "00" },

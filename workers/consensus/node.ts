@@ -8,7 +8,7 @@
  */
 
 import type { Attestation } from "../../protocol/attestation.js";
-import { VoteKind } from "../../protocol/attestation.js";
+import { StepKind, VoteKind } from "../../protocol/attestation.js";
 import {
   type Block,
   blockHash,
@@ -440,6 +440,25 @@ export class Node implements NodeApi, ConsensusHost {
       windowRounds: this.params.faultWindowRounds,
       hashAt: (h) => (h <= this.chain.tip.height ? this.chain.blockAt(h)?.hash : undefined),
       committeesOf: (round) => this.committeesOf(round),
+    };
+  }
+
+  /** Generator and committees of the round in progress at its current iteration (explorer, RPC). */
+  currentCommittees(): {
+    round: number;
+    iteration: number;
+    generator: Uint8Array;
+    validation: ReadonlyArray<{ publicKey: Uint8Array; credits: number }>;
+    ratification: ReadonlyArray<{ publicKey: Uint8Array; credits: number }>;
+  } {
+    const { round, iteration } = this.status();
+    const c = this.committeesOf(round);
+    return {
+      round,
+      iteration,
+      generator: c.generator(iteration),
+      validation: c.committee(iteration, StepKind.Validation).members,
+      ratification: c.committee(iteration, StepKind.Ratification).members,
     };
   }
 

@@ -14,6 +14,7 @@ import type { Env } from "../../durable/env.js";
 import { type Admit, admissionFor, restMethodOf } from "./api-keys/middleware.js";
 import { ApiError, notFound, onError } from "./errors.js";
 import type { NodeClient, NodeDirectory } from "./node-client.js";
+import { EXPLORER_HTML } from "./explorer/page.js";
 import { openApiDocument } from "./openapi.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { blockRoutes } from "./routes/blocks.js";
@@ -107,6 +108,15 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
   });
   app.route("/v1/operator", operatorRoutes);
   app.get("/v1/openapi.json", (c) => c.json(openApiDocument()));
+  app.get("/", (c) => {
+    // The page's one inline script and style; everything it loads comes from this origin.
+    c.header(
+      "content-security-policy",
+      "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self'; base-uri 'none'; form-action 'none'",
+    );
+    c.header("x-content-type-options", "nosniff");
+    return c.html(EXPLORER_HTML);
+  });
   app.notFound(notFound);
   app.onError(onError);
   return app;

@@ -9,6 +9,7 @@ import type { Env } from "../../durable/env.js";
 import type {
   AccountJson,
   BlockJson,
+  CommitteesJson,
   ContractJson,
   EventJson,
   QueryJson,
@@ -25,6 +26,7 @@ export interface NodeClient {
   blockByHash(hashHex: string): Promise<BlockJson | null>;
   blockRange(from: number, to: number): Promise<BlockJson[]>;
   gasPrice(): Promise<{ minimum: string; suggested: string }>;
+  committees(): Promise<CommitteesJson>;
   account(addressHex: string): Promise<AccountJson>;
   transaction(id: string): Promise<TransactionJson | null>;
   submitTransaction(bytes: Uint8Array): Promise<SubmitResult>;

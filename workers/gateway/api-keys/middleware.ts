@@ -14,6 +14,7 @@ import { ApiError } from "../errors.js";
 /** REST routes and the method names they count as (unlisted paths are not metered). */
 const REST_METHODS: ReadonlyArray<readonly [string, RegExp, string]> = [
   ["GET", /^\/v1\/node\/status$/, "node_status"],
+  ["GET", /^\/v1\/node\/committees$/, "consensus_committees"],
   ["GET", /^\/v1\/blocks\/latest$/, "block_latest"],
   ["GET", /^\/v1\/blocks\/hash\/[^/]+$/, "block_byHash"],
   ["GET", /^\/v1\/blocks\/[^/]+$/, "block_byHeight"],

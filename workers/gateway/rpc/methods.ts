@@ -153,6 +153,11 @@ export const METHODS: Readonly<Record<string, RpcMethod>> = {
       return r;
     },
   }),
+  consensus_committees: method({
+    summary: "Generator and committees (members with credits) of the round in progress",
+    params: z.object({}).strict(),
+    run: (node) => withDeadline("committees", node.committees()),
+  }),
   gas_price: method({
     summary: "Gas price to offer: the chain minimum and a suggestion from the node's mempool",
     params: z.object({}).strict(),
