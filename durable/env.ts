@@ -2,6 +2,7 @@
 
 import type { SimulateRequest, SimulateResponse } from "../workers/executor/contracts/simulate.js";
 import type { ApiKeyDO } from "./api-key-do.js";
+import type { ArchiverDO } from "./archive/archiver-do.js";
 import type { DevnetVars } from "./devnet-config.js";
 import type { NodeDO } from "./node-do.js";
 import type { SubscriptionsDO } from "./subscriptions-do.js";
@@ -14,6 +15,10 @@ export interface Env extends DevnetVars {
   readonly EXECUTOR?: { simulate(request: SimulateRequest): Promise<SimulateResponse> };
   /** One object per API key plus a registry (durable/api-key-do.ts). */
   readonly API_KEYS?: DurableObjectNamespace<ApiKeyDO>;
+  /** The D1 archive of final blocks (durable/archive/schema.ts, migrations/). */
+  readonly ARCHIVE?: D1Database;
+  /** The one object (`archiver`) that copies final blocks into ARCHIVE. */
+  readonly ARCHIVER?: DurableObjectNamespace<ArchiverDO>;
   /** WebSocket subscription hubs, one per node (`subs-<i>`). */
   readonly SUBSCRIPTIONS?: DurableObjectNamespace<SubscriptionsDO>;
   /** "true": every metered request needs an API key. */

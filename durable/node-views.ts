@@ -311,12 +311,23 @@ export interface ActivityJson {
   readonly hash: string;
   readonly label: LabelName;
   readonly timestampMs: number;
+  readonly prevHash: string;
+  readonly generator: string;
+  readonly iteration: number;
+  readonly stateRoot: string;
+  readonly gasUsed: string;
   readonly txs: Array<{
     readonly id: string;
     readonly kind: "transfer" | "deploy" | "call";
     readonly from: string;
     readonly to: string | null;
     readonly contract: string | null;
+    readonly amount: string;
+    readonly nonce: string;
+    readonly gasLimit: string;
+    readonly gasPrice: string;
+    readonly gasUsed: string;
+    readonly errorCode: string | null;
     readonly status: "success" | "reverted";
     readonly events: Array<{
       readonly contract: string;
@@ -333,6 +344,11 @@ export function activityJson(view: BlockView, receiptOf: (id: string) => Receipt
     hash: toHex(view.hash),
     label: labelName(view.label),
     timestampMs: view.block.header.timestampMs,
+    prevHash: toHex(view.block.header.prevHash),
+    generator: toHex(view.block.header.generator),
+    iteration: view.block.header.iteration,
+    stateRoot: toHex(view.block.header.stateRoot),
+    gasUsed: String(view.block.header.gasUsed),
     txs: view.block.transactions.map((tx) => {
       const id = transactionIdHex(tx);
       const receipt = receiptOf(id);
@@ -348,6 +364,12 @@ export function activityJson(view: BlockView, receiptOf: (id: string) => Receipt
         from: toHex(tx.from),
         to: tx.kind === TxKind.Transfer ? toHex(tx.to) : null,
         contract,
+        amount: String(tx.amount),
+        nonce: String(tx.nonce),
+        gasLimit: String(tx.gasLimit),
+        gasPrice: String(tx.gasPrice),
+        gasUsed: String(receipt?.gasUsed ?? 0n),
+        errorCode: receipt?.error?.code ?? null,
         status: receipt?.status ?? "success",
         events: (receipt?.events ?? []).map((e, index) => ({
           contract: toHex(e.contract),

@@ -4,7 +4,7 @@
  * group afterwards. Used by the end-to-end tests.
  */
 
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -29,11 +29,24 @@ export interface Devnet {
 }
 
 export async function startDevnet(
-  options: { nodes?: number; readyTimeoutMs?: number } = {},
+  options: {
+    nodes?: number;
+    readyTimeoutMs?: number;
+    /** Reuse this state directory (a restart); it is then kept on stop. */
+    stateDir?: string;
+  } = {},
 ): Promise<Devnet> {
   const port = await freePort();
   const inspector = await freePort();
-  const stateDir = mkdtempSync(join(tmpdir(), "dusk-edge-e2e-"));
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), "dusk-edge-e2e-"));
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
+  // The archive's D1 migrations, as `npm start` applies them.
+  const migrate = spawnSync(
+    "npx",
+    ["wrangler", "d1", "migrations", "apply", "dusk-edge-archive", "--local", "--persist-to", stateDir],
+    { encoding: "utf8", env, timeout: 60_000 },
+  );
+  if (migrate.status !== 0) throw new Error(`archive migrations failed: ${migrate.stdout}${migrate.stderr}`);
   const args = [
     "wrangler",
     "dev",
@@ -53,7 +66,7 @@ export async function startDevnet(
   const child: ChildProcess = spawn("npx", args, {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" },
+    env,
   });
   const keep = (chunk: Buffer) => {
     log += chunk.toString();
@@ -80,7 +93,7 @@ export async function startDevnet(
       await exited;
       clearTimeout(timer);
     }
-    rmSync(stateDir, { recursive: true, force: true });
+    if (options.stateDir === undefined) rmSync(stateDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
   while (Date.now() < deadline) {

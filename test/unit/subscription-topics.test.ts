@@ -6,13 +6,35 @@ const A = "aa".repeat(32);
 const B = "bb".repeat(32);
 const C = "cc".repeat(32);
 
+const money = {
+  amount: "1",
+  nonce: "1",
+  gasLimit: "21000",
+  gasPrice: "1",
+  gasUsed: "21000",
+  errorCode: null,
+};
 const activity: ActivityJson = {
   height: 5,
   hash: "11".repeat(32),
   label: "accepted",
   timestampMs: 9,
+  prevHash: "00".repeat(32),
+  generator: "22".repeat(48),
+  iteration: 0,
+  stateRoot: "33".repeat(32),
+  gasUsed: "42000",
   txs: [
-    { id: "01".repeat(32), kind: "transfer", from: A, to: B, contract: null, status: "success", events: [] },
+    {
+      id: "01".repeat(32),
+      kind: "transfer",
+      from: A,
+      to: B,
+      contract: null,
+      status: "success",
+      events: [],
+      ...money,
+    },
     {
       id: "02".repeat(32),
       kind: "call",
@@ -20,6 +42,7 @@ const activity: ActivityJson = {
       to: null,
       contract: C,
       status: "success",
+      ...money,
       events: [{ contract: C, topic: "74", data: "00", index: 0 }],
     },
   ],

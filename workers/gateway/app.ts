@@ -17,6 +17,7 @@ import { EXPLORER_HTML } from "./explorer/page.js";
 import type { NodeClient, NodeDirectory } from "./node-client.js";
 import { openApiDocument } from "./openapi.js";
 import { accountRoutes } from "./routes/accounts.js";
+import { archiveRoutes } from "./routes/archive.js";
 import { blockRoutes } from "./routes/blocks.js";
 import { contractRoutes } from "./routes/contracts.js";
 import { operatorRoutes } from "./routes/operator.js";
@@ -67,9 +68,11 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
     if (!started && c.env?.DEVNET_AUTOSTART !== "false") {
       // Constructing a NodeDO starts its node and its links: touch all of them once, in the
       // background, so a devnet produces blocks as soon as anything calls the gateway.
-      const wake = Promise.all(
-        Array.from({ length: directory.size }, (_, i) => directory.node(i).ensureStarted()),
-      )
+      const archiver = c.env?.ARCHIVER;
+      const wake = Promise.all([
+        ...Array.from({ length: directory.size }, (_, i) => directory.node(i).ensureStarted()),
+        archiver?.get(archiver.idFromName("archiver")).ensureRunning(),
+      ])
         .then(() => {
           started = true;
         })
@@ -97,6 +100,7 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
   app.route("/v1/accounts", accountRoutes);
   app.route("/v1/transactions", transactionRoutes);
   app.route("/v1/contracts", contractRoutes);
+  app.route("/v1/archive", archiveRoutes);
   app.route("/rpc", rpcRoutes);
   app.get("/v1/ws", async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {

@@ -27,6 +27,9 @@ const REST_METHODS: ReadonlyArray<readonly [string, RegExp, string]> = [
   ["POST", /^\/v1\/contracts\/[^/]+\/query$/, "contract_query"],
   ["POST", /^\/v1\/contracts\/[^/]+\/simulate$/, "contract_simulate"],
   ["GET", /^\/v1\/ws$/, "subscribe"],
+  ["GET", /^\/v1\/archive\/status$/, "archive_status"],
+  ["GET", /^\/v1\/archive\/accounts\/[^/]+\/transactions$/, "archive_accountHistory"],
+  ["GET", /^\/v1\/archive\/contracts\/[^/]+\/events$/, "archive_contractEvents"],
 ];
 
 export function restMethodOf(method: string, path: string): string | undefined {

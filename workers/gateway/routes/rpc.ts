@@ -11,8 +11,7 @@ import type { z } from "zod";
 import type { GatewayEnv } from "../app.js";
 import { readCapped } from "../body.js";
 import { ApiError } from "../errors.js";
-import type { NodeClient } from "../node-client.js";
-import { METHODS } from "../rpc/methods.js";
+import { METHODS, type RpcContext } from "../rpc/methods.js";
 
 export const rpcRoutes = new Hono<GatewayEnv>();
 
@@ -39,7 +38,7 @@ function zodMessage(e: z.ZodError): string {
 }
 
 /** Runs one request object; undefined for a notification. */
-async function handle(node: NodeClient, req: unknown): Promise<Response | undefined> {
+async function handle(ctx: RpcContext, req: unknown): Promise<Response | undefined> {
   if (typeof req !== "object" || req === null || Array.isArray(req)) {
     return err(null, -32600, "a request must be a JSON object");
   }
@@ -63,7 +62,7 @@ async function handle(node: NodeClient, req: unknown): Promise<Response | undefi
       answer = err(rid, -32602, zodMessage(parsed.error), { code: "INVALID_PARAMS" });
     } else {
       try {
-        answer = { jsonrpc: "2.0", id: rid, result: await m.run(node, parsed.data) };
+        answer = { jsonrpc: "2.0", id: rid, result: await m.run(ctx, parsed.data) };
       } catch (e) {
         if (e instanceof ApiError) {
           answer = err(rid, -32000, e.message, { code: e.code, status: e.status, ...e.data });
@@ -85,7 +84,7 @@ rpcRoutes.post("/", async (c) => {
   } catch {
     return c.json(err(null, -32700, "body is not valid JSON"));
   }
-  const node = c.get("node");
+  const ctx: RpcContext = { node: c.get("node"), env: c.env };
   // One admission for the whole request, each call counted under its method name.
   const requests = Array.isArray(body) ? body.slice(0, RPC_BATCH_MAX + 1) : [body];
   await c.get("admit")(
@@ -95,7 +94,7 @@ rpcRoutes.post("/", async (c) => {
     }),
   );
   if (!Array.isArray(body)) {
-    const one = await handle(node, body);
+    const one = await handle(ctx, body);
     return one === undefined ? c.body(null, 204) : c.json(one);
   }
   if (body.length === 0) return c.json(err(null, -32600, "an empty batch is not a request"));
@@ -107,7 +106,7 @@ rpcRoutes.post("/", async (c) => {
   // In order, one at a time: a batch must not multiply the load on one node.
   const out: Response[] = [];
   for (const req of body) {
-    const one = await handle(node, req);
+    const one = await handle(ctx, req);
     if (one !== undefined) out.push(one);
   }
   return out.length === 0 ? c.body(null, 204) : c.json(out);
