@@ -76,6 +76,9 @@ export class SubscriptionsDO extends DurableObject<Env> {
     const { subscription, from } = parsed.request;
     ws.serializeAttachment({ sub: subscription } satisfies Attachment);
     const status = await this.node().status();
+    // Every block above the height this answer names reaches the client: anchor the hub there
+    // now if it has not started yet (its first poll would otherwise start at a later tip).
+    if (this.lastHeight < 0) await this.anchor(status);
     ws.send(
       JSON.stringify({ type: "subscribed", height: status.height, finalizedHeight: status.finalizedHeight }),
     );
@@ -103,6 +106,16 @@ export class SubscriptionsDO extends DurableObject<Env> {
     if (last < height) ws.send(JSON.stringify({ type: "backlog-truncated", next: last + 1 }));
   }
 
+  /** Starts the hub at the node's tip: earlier blocks are what `from` is for. */
+  private async anchor(status: { height: number; finalizedHeight: number }): Promise<void> {
+    const from = Math.max(1, status.finalizedHeight + 1, status.height - RANGE + 1);
+    const window = status.height >= from ? await this.node().activity(from, status.height) : [];
+    if (this.lastHeight >= 0) return;
+    for (const a of window) this.recent.set(a.height, a.hash);
+    this.lastHeight = status.height;
+    this.lastFinal = status.finalizedHeight;
+  }
+
   private async ensurePolling(): Promise<void> {
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + POLL_MS);
   }
@@ -123,12 +136,7 @@ export class SubscriptionsDO extends DurableObject<Env> {
   private async poll(sockets: WebSocket[]): Promise<void> {
     const status = await this.node().status();
     if (this.lastHeight < 0) {
-      // A fresh hub starts at the tip: earlier blocks are what `from` is for.
-      this.lastHeight = status.height;
-      this.lastFinal = status.finalizedHeight;
-      const from = Math.max(1, status.finalizedHeight + 1, status.height - RANGE + 1);
-      if (status.height >= from)
-        for (const a of await this.node().activity(from, status.height)) this.recent.set(a.height, a.hash);
+      await this.anchor(status);
       return;
     }
     // Re-read every block that was not final last time, plus the new ones (bounded).

@@ -34,6 +34,8 @@ export async function startDevnet(
     readyTimeoutMs?: number;
     /** Reuse this state directory (a restart); it is then kept on stop. */
     stateDir?: string;
+    /** Extra vars for wrangler dev (`--var NAME:value`). */
+    vars?: Record<string, string>;
   } = {},
 ): Promise<Devnet> {
   const port = await freePort();
@@ -60,6 +62,7 @@ export async function startDevnet(
     stateDir,
     "--var",
     `DEVNET_NODES:${options.nodes ?? 4}`,
+    ...Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
     "--show-interactive-dev-session=false",
   ];
   let log = "";
@@ -99,7 +102,8 @@ export async function startDevnet(
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
-      const r = await fetch(`${url}/v1/node/status`, { signal: AbortSignal.timeout(2_000) });
+      // Not metered even when API keys are required; any gateway request wakes the nodes.
+      const r = await fetch(`${url}/v1/openapi.json`, { signal: AbortSignal.timeout(2_000) });
       if (r.ok) return { url, output: () => log, stop };
     } catch {
       // not listening yet
