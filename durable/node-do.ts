@@ -146,6 +146,14 @@ export class NodeDO extends DurableObject<Env> {
     });
   }
 
+  async provisioners(): Promise<Array<{ publicKey: string; stake: string }>> {
+    return this.guard("provisioners", async () =>
+      this.require()
+        .node.provisionerList()
+        .map((p) => ({ publicKey: toHex(p.publicKey), stake: String(p.stake) })),
+    );
+  }
+
   async committees(): Promise<CommitteesJson> {
     return this.guard("committees", async () => {
       const c = this.require().node.currentCommittees();

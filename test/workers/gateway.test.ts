@@ -52,6 +52,7 @@ function fakeDirectory(submit: (bytes: Uint8Array) => SubmitResult, calls: strin
       Array.from({ length: Math.max(0, Math.min(to, 3) - from + 1) }, (_, i) => fakeBlock(from + i)),
     gasPrice: async () => ({ minimum: "1", suggested: "1" }),
     committees: async () => ({ round: 4, iteration: 0, generator: "00", validation: [], ratification: [] }),
+    provisioners: async () => [{ publicKey: "ab", stake: "1000" }],
     account: async (a) => ({ address: a, balance: "5", nonce: "1" }),
     transaction: async (id) => (id === HASH ? { id, status: "pending", tx: {} as never } : null),
     submitTransaction: async (bytes) => {
@@ -281,6 +282,10 @@ describe("JSON-RPC and the OpenAPI document (fake nodes)", () => {
     expect(batch.body.map((r: Body) => r.id)).toEqual(["a", "b", "c"]);
     expect(batch.body[1].result.map((b: Body) => b.height)).toEqual([1, 2, 3]);
     expect(batch.body[2].result.height).toBe(2);
+    const provisioners = await rpc({ jsonrpc: "2.0", id: 9, method: "consensus_provisioners" });
+    expect(provisioners.body.result).toEqual([{ publicKey: "ab", stake: "1000" }]);
+    const rest = await fakeApp()("/v1/node/provisioners");
+    expect(rest.body).toEqual({ provisioners: [{ publicKey: "ab", stake: "1000" }] });
     const app = createGateway(() => fakeDirectory(() => ({ ok: true, id: HASH })));
     const quiet = await app.request("/rpc", jsonBody({ jsonrpc: "2.0", method: "node_status" }), TEST_ENV);
     expect(quiet.status).toBe(204);

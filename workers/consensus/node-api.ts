@@ -54,6 +54,8 @@ export interface NodeApi {
   /** Validates and pools a transaction, then relays it. Throws ProtocolError with a code. */
   submitTransaction(bytes: Uint8Array): Promise<{ id: string }>;
   status(): NodeStatus;
+  /** Eligible provisioners and their stake. */
+  provisionerList(): ReadonlyArray<{ publicKey: Uint8Array; stake: bigint }>;
   /** Generator and committees of the round in progress. */
   currentCommittees(): {
     round: number;

@@ -443,6 +443,11 @@ export class Node implements NodeApi, ConsensusHost {
     };
   }
 
+  /** Eligible provisioners (stake at or above the minimum) in sortition order. */
+  provisionerList(): readonly Provisioner[] {
+    return this.provisioners;
+  }
+
   /** Generator and committees of the round in progress at its current iteration (explorer, RPC). */
   currentCommittees(): {
     round: number;

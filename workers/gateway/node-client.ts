@@ -27,6 +27,7 @@ export interface NodeClient {
   blockRange(from: number, to: number): Promise<BlockJson[]>;
   gasPrice(): Promise<{ minimum: string; suggested: string }>;
   committees(): Promise<CommitteesJson>;
+  provisioners(): Promise<Array<{ publicKey: string; stake: string }>>;
   account(addressHex: string): Promise<AccountJson>;
   transaction(id: string): Promise<TransactionJson | null>;
   submitTransaction(bytes: Uint8Array): Promise<SubmitResult>;

@@ -74,6 +74,23 @@ export function openApiDocument(): object {
     info: { title: "dusk-edge node API", version: "1" },
     paths: {
       "/v1/node/status": { get: rest("Node status") },
+      "/v1/node/committees": { get: rest("Generator and committees of the round in progress") },
+      "/v1/node/provisioners": { get: rest("Eligible provisioners and their stake") },
+      "/v1/archive/status": { get: rest("Archive progress") },
+      "/v1/archive/accounts/{address}/transactions": {
+        get: rest("Final transactions of an account, newest first", [hexParam("address", "32-byte address")]),
+      },
+      "/v1/archive/contracts/{id}/events": {
+        get: rest("Final events of a contract, oldest first", [hexParam("id", "contract id")]),
+      },
+      "/v1/ws": { get: rest("WebSocket subscriptions (docs/RPC.md)") },
+      "/v1/operator/api-keys": {
+        get: rest("API keys with usage (operator bearer token)"),
+        post: rest("Create an API key (operator bearer token)", [], {
+          type: "object",
+          required: ["name", "ratePerMinute"],
+        }),
+      },
       "/v1/blocks/latest": { get: rest("Tip block") },
       "/v1/blocks/{height}": { get: rest("Block by height", [hexParam("height", "decimal height")]) },
       "/v1/blocks/hash/{hash}": { get: rest("Block by hash", [hexParam("hash", "32-byte hash")]) },

@@ -15,6 +15,7 @@ import { ApiError } from "../errors.js";
 const REST_METHODS: ReadonlyArray<readonly [string, RegExp, string]> = [
   ["GET", /^\/v1\/node\/status$/, "node_status"],
   ["GET", /^\/v1\/node\/committees$/, "consensus_committees"],
+  ["GET", /^\/v1\/node\/provisioners$/, "consensus_provisioners"],
   ["GET", /^\/v1\/blocks\/latest$/, "block_latest"],
   ["GET", /^\/v1\/blocks\/hash\/[^/]+$/, "block_byHash"],
   ["GET", /^\/v1\/blocks\/[^/]+$/, "block_byHeight"],

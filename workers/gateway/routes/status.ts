@@ -1,6 +1,7 @@
 /**
  * GET /v1/node/status: the chosen node's chain, consensus and peer summary.
  * GET /v1/node/committees: generator and committees of the round in progress.
+ * GET /v1/node/provisioners: eligible provisioners and their stake.
  */
 
 import { Hono } from "hono";
@@ -17,4 +18,9 @@ statusRoutes.get("/status", async (c) => {
 statusRoutes.get("/committees", async (c) => {
   const committees = await withDeadline("committees", c.get("node").committees());
   return c.json(committees);
+});
+
+statusRoutes.get("/provisioners", async (c) => {
+  const provisioners = await withDeadline("provisioners", c.get("node").provisioners());
+  return c.json({ provisioners });
 });

@@ -161,6 +161,11 @@ export const METHODS: Readonly<Record<string, RpcMethod>> = {
       return r;
     },
   }),
+  consensus_provisioners: method({
+    summary: "Eligible provisioners (BLS public key, stake as a decimal string)",
+    params: z.object({}).strict(),
+    run: ({ node }) => withDeadline("provisioners", node.provisioners()),
+  }),
   consensus_committees: method({
     summary: "Generator and committees (members with credits) of the round in progress",
     params: z.object({}).strict(),
