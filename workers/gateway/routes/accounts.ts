@@ -2,21 +2,14 @@
 
 import { Hono } from "hono";
 import type { GatewayEnv } from "../app.js";
-import { ApiError } from "../errors.js";
 import { withDeadline } from "../node-client.js";
+import { hex32, parseInput } from "../schemas.js";
 
 export const accountRoutes = new Hono<GatewayEnv>();
 
-/** An address is an Ed25519 public key: 32 bytes, 64 hex characters. */
-const ADDRESS_RE = /^[0-9a-fA-F]{64}$/;
-
 accountRoutes.get("/:address", async (c) => {
-  const raw = c.req.param("address");
-  if (!ADDRESS_RE.test(raw)) {
-    throw new ApiError(400, "INVALID_ADDRESS", "address must be 64 hex characters (32 bytes)", {
-      address: raw.slice(0, 80),
-    });
-  }
-  const account = await withDeadline("account", c.get("node").account(raw.toLowerCase()));
+  // An address is an Ed25519 public key (or a contract id): 32 bytes.
+  const address = parseInput(hex32, c.req.param("address"), "INVALID_ADDRESS", "address");
+  const account = await withDeadline("account", c.get("node").account(address));
   return c.json(account);
 });

@@ -10,6 +10,7 @@
  */
 
 import { Hono } from "hono";
+import { z } from "zod";
 import { devnetConfig, devnetGenesis } from "../../../durable/devnet-config.js";
 import { fromHex, toHex } from "../../../protocol/bytes.js";
 import { codeKey, contractKey, decodeContractRecord } from "../../../protocol/contract-keys.js";
@@ -19,78 +20,40 @@ import type { GatewayEnv } from "../app.js";
 import { readJsonObject } from "../body.js";
 import { ApiError } from "../errors.js";
 import { withDeadline } from "../node-client.js";
+import { fnName, heightText, hex32, hexBytes, limitText, parseInput, u64Text } from "../schemas.js";
 
 export const contractRoutes = new Hono<GatewayEnv>();
 
-const ID_RE = /^[0-9a-f]{64}$/;
-const HEX_RE = /^([0-9a-f]{2})*$/;
-const FN_RE = /^[A-Za-z0-9_]{1,64}$/;
-const HEIGHT_RE = /^(0|[1-9][0-9]{0,15})$/;
 /** Storage keys are at most 256 bytes (docs/CONTRACTS.md). */
-const STORAGE_KEY_HEX_MAX = 512;
+const STORAGE_KEY_BYTES_MAX = 256;
 /** A call body: 16 KiB of input as hex plus the other fields. */
 export const CALL_BODY_BYTES_MAX = 2 * 16 * 1_024 + 1_024;
 /** Round trips to the node for missing state before a simulation gives up. */
 export const SIMULATION_ROUNDS_MAX = 32;
 export const EVENTS_LIMIT_MAX = 100;
 
+const callBody = z
+  .object({
+    fn: fnName,
+    input: hexBytes(16 * 1_024).default(""),
+    caller: hex32.optional(),
+    value: u64Text.optional(),
+  })
+  .strict();
+
+type CallBody = z.output<typeof callBody>;
+
 function contractId(raw: string): string {
-  const id = raw.toLowerCase();
-  if (!ID_RE.test(id)) {
-    throw new ApiError(400, "INVALID_CONTRACT_ID", "contract id must be 64 hex characters (32 bytes)", {
-      id: raw.slice(0, 80),
-    });
-  }
-  return id;
-}
-
-function hexField(
-  body: Record<string, unknown>,
-  name: string,
-  required: boolean,
-  maxChars: number,
-): string | undefined {
-  const v = body[name];
-  if (v === undefined && !required) return undefined;
-  if (typeof v !== "string") throw new ApiError(400, "INVALID_BODY", `${name} must be a hex string`);
-  const hex = (v.startsWith("0x") ? v.slice(2) : v).toLowerCase();
-  if (!HEX_RE.test(hex))
-    throw new ApiError(400, "INVALID_BODY", `${name} must be an even number of hex characters`);
-  if (hex.length > maxChars) {
-    throw new ApiError(413, "PAYLOAD_TOO_LARGE", `${name} exceeds ${maxChars / 2} bytes`, {
-      limit: maxChars / 2,
-    });
-  }
-  return hex;
-}
-
-interface CallBody {
-  readonly fn: string;
-  readonly input: string;
-  readonly caller?: string;
-  readonly value?: string;
+  return parseInput(hex32, raw, "INVALID_CONTRACT_ID", "contract id");
 }
 
 function parseCall(body: Record<string, unknown>): CallBody {
-  const fn = body.fn;
-  if (typeof fn !== "string" || !FN_RE.test(fn)) {
-    throw new ApiError(400, "INVALID_BODY", "fn must be 1-64 characters of [A-Za-z0-9_]");
+  const input = body.input;
+  // An oversized input is 413 like any body over its cap; every other problem is 400.
+  if (typeof input === "string" && input.replace(/^0x/, "").length > 2 * 16 * 1_024) {
+    throw new ApiError(413, "PAYLOAD_TOO_LARGE", "input exceeds 16384 bytes", { limit: 16 * 1_024 });
   }
-  const input = hexField(body, "input", false, 2 * 16 * 1_024) ?? "";
-  const caller = hexField(body, "caller", false, 64);
-  if (caller !== undefined && caller.length !== 64) {
-    throw new ApiError(400, "INVALID_BODY", "caller must be 32 bytes of hex");
-  }
-  const value = body.value;
-  if (value !== undefined && (typeof value !== "string" || !/^(0|[1-9][0-9]{0,19})$/.test(value))) {
-    throw new ApiError(400, "INVALID_BODY", "value must be a decimal string");
-  }
-  return {
-    fn,
-    input,
-    ...(caller === undefined ? {} : { caller }),
-    ...(value === undefined ? {} : { value }),
-  };
+  return parseInput(callBody, body, "INVALID_BODY", "call");
 }
 
 contractRoutes.get("/:id", async (c) => {
@@ -102,36 +65,39 @@ contractRoutes.get("/:id", async (c) => {
 
 contractRoutes.get("/:id/storage/:key", async (c) => {
   const id = contractId(c.req.param("id"));
-  const key = c.req.param("key").toLowerCase();
-  if (!HEX_RE.test(key) || key.length > STORAGE_KEY_HEX_MAX) {
-    throw new ApiError(400, "INVALID_STORAGE_KEY", "storage key must be hex of at most 256 bytes");
-  }
+  const key = parseInput(
+    hexBytes(STORAGE_KEY_BYTES_MAX),
+    c.req.param("key"),
+    "INVALID_STORAGE_KEY",
+    "storage key",
+  );
   const value = await withDeadline("contractStorage", c.get("node").contractStorage(id, key));
   return c.json({ contract: id, key, value });
 });
 
 contractRoutes.get("/:id/events", async (c) => {
   const id = contractId(c.req.param("id"));
-  const fromRaw = c.req.query("from") ?? "0";
-  const limitRaw = c.req.query("limit") ?? String(EVENTS_LIMIT_MAX);
-  if (!HEIGHT_RE.test(fromRaw))
-    throw new ApiError(400, "INVALID_HEIGHT", "from must be a non-negative integer");
-  const limit = Number(limitRaw);
-  if (!/^[1-9][0-9]{0,2}$/.test(limitRaw) || limit > EVENTS_LIMIT_MAX) {
-    throw new ApiError(400, "INVALID_LIMIT", `limit must be an integer in 1..${EVENTS_LIMIT_MAX}`);
-  }
-  const events = await withDeadline(
-    "contractEvents",
-    c.get("node").contractEvents(id, Number(fromRaw), limit),
+  const from = parseInput(heightText, c.req.query("from") ?? "0", "INVALID_HEIGHT", "from");
+  const limit = parseInput(
+    limitText(EVENTS_LIMIT_MAX),
+    c.req.query("limit") ?? String(EVENTS_LIMIT_MAX),
+    "INVALID_LIMIT",
+    "limit",
   );
-  // Resume from the last height seen: a client asks again with from = next.
+  let events = await withDeadline("contractEvents", c.get("node").contractEvents(id, from, limit));
+  // Pages hold whole blocks, so `next` (the height to ask from) never skips an event: a full
+  // page gives back its last block's events unless that block alone fills it (then
+  // `truncated`; the archive's cursors page inside a block).
+  let truncated = false;
   const last = events[events.length - 1];
-  return c.json({
-    contract: id,
-    from: Number(fromRaw),
-    events,
-    next: last === undefined ? null : last.height + 1,
-  });
+  if (last !== undefined && events.length === limit) {
+    const whole = events.filter((e) => e.height < last.height);
+    if (whole.length > 0) events = whole;
+    else truncated = true;
+  }
+  // Where to resume (also to poll for newer events later); null when there were none.
+  const end = events[events.length - 1];
+  return c.json({ contract: id, from, events, next: end === undefined ? null : end.height + 1, truncated });
 });
 
 contractRoutes.post("/:id/query", async (c) => {

@@ -11,12 +11,12 @@ import type { GatewayEnv } from "../app.js";
 import { readCapped } from "../body.js";
 import { ApiError } from "../errors.js";
 import { withDeadline } from "../node-client.js";
+import { hex32, parseInput } from "../schemas.js";
 
 export const transactionRoutes = new Hono<GatewayEnv>();
 
 /** Hex doubles the bytes; 64 more for the JSON wrapping and whitespace. */
 export const SUBMIT_BODY_BYTES_MAX = LIMITS.transactionBytes * 2 + 64;
-const TX_ID_RE = /^[0-9a-fA-F]{64}$/;
 const HEX_RE = /^([0-9a-fA-F]{2})*$/;
 
 const STATUS_OF_CODE: Record<string, ContentfulStatusCode> = {
@@ -45,13 +45,7 @@ transactionRoutes.post("/", async (c) => {
 });
 
 transactionRoutes.get("/:id", async (c) => {
-  const raw = c.req.param("id");
-  if (!TX_ID_RE.test(raw)) {
-    throw new ApiError(400, "INVALID_TRANSACTION_ID", "transaction id must be 64 hex characters", {
-      id: raw.slice(0, 80),
-    });
-  }
-  const id = raw.toLowerCase();
+  const id = parseInput(hex32, c.req.param("id"), "INVALID_TRANSACTION_ID", "id");
   const tx = await withDeadline("transaction", c.get("node").transaction(id));
   if (tx === null) throw new ApiError(404, "TRANSACTION_NOT_FOUND", `no transaction ${id}`, { id });
   return c.json(tx);

@@ -10,19 +10,9 @@ import type { ContractJson, EventJson } from "../../../durable/node-views.js";
 import { accountHistory, archiveDb, contractEventHistory } from "../archive/queries.js";
 import { ApiError } from "../errors.js";
 import { type NodeClient, withDeadline } from "../node-client.js";
+import { fnName, hex32, hexBytes } from "../schemas.js";
 
-const hex32 = z
-  .string()
-  .regex(/^(0x)?[0-9a-fA-F]{64}$/, "64 hex characters (32 bytes)")
-  .transform((s) => s.replace(/^0x/, "").toLowerCase());
-const hexBytes = (maxBytes: number) =>
-  z
-    .string()
-    .regex(/^(0x)?([0-9a-fA-F]{2})*$/, "an even number of hex characters")
-    .max(2 * maxBytes + 2, `at most ${maxBytes} bytes`)
-    .transform((s) => s.replace(/^0x/, "").toLowerCase());
 const height = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const fnName = z.string().regex(/^[A-Za-z0-9_]{1,64}$/, "1-64 characters of [A-Za-z0-9_]");
 
 /** Blocks per `block_range` call (the node caps it too). */
 export const RANGE_MAX = 64;
