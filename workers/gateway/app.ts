@@ -14,6 +14,7 @@ import type { Env } from "../../durable/env.js";
 import { type Admit, admissionFor, restMethodOf } from "./api-keys/middleware.js";
 import { ApiError, notFound, onError } from "./errors.js";
 import { EXPLORER_HTML } from "./explorer/page.js";
+import { NodeCaches } from "./node-cache.js";
 import type { NodeClient, NodeDirectory } from "./node-client.js";
 import { openApiDocument } from "./openapi.js";
 import { accountRoutes } from "./routes/accounts.js";
@@ -36,6 +37,8 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
   const app = new Hono<GatewayEnv>();
   /** Per isolate: set once every node was reached, so later requests skip the wake-up. */
   let started = false;
+  /** Per isolate and app: hot reads (tip, status, final blocks) answered without the node. */
+  const caches = new NodeCaches();
 
   app.use(
     "*",
@@ -85,7 +88,7 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
     }
     c.set("directory", directory);
     c.set("nodeIndex", index);
-    c.set("node", directory.node(index));
+    c.set("node", caches.wrap(directory.node(index), index));
     if (!c.req.path.startsWith("/v1/operator")) {
       const admit = await admissionFor(c);
       c.set("admit", admit);
