@@ -26,7 +26,18 @@ export type ProtocolErrorCode =
   | "TX_REPLACEMENT_UNDERPRICED"
   | "MEMPOOL_FULL"
   | "MEMPOOL_SENDER_FULL"
-  | "BLOCK_INVALID";
+  | "BLOCK_INVALID"
+  // Zero-knowledge verification (workers/verifier/zk, docs/ZK.md) and Poseidon (protocol/poseidon.ts)
+  | "ZK_UNSUPPORTED"
+  | "ZK_MALFORMED_VK"
+  | "ZK_MALFORMED_PROOF"
+  | "ZK_MALFORMED_INPUT"
+  | "ZK_INPUT_NOT_CANONICAL"
+  | "ZK_TOO_MANY_INPUTS"
+  | "ZK_WRONG_INPUT_COUNT"
+  | "ZK_BATCH_TOO_LARGE"
+  | "POSEIDON_ARITY"
+  | "POSEIDON_INPUT_NOT_CANONICAL";
 
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;
