@@ -168,7 +168,7 @@ export function plonkProofFromJson(json: unknown): PlonkProof {
 const VK_BYTES = 1 + 4 + 2 * FIELD_BYTES + KEY_POINTS.length * G1_BYTES + G2_BYTES;
 export const PLONK_PROOF_BYTES = PROOF_POINTS.length * G1_BYTES + PROOF_EVALS.length * FIELD_BYTES;
 
-/** power (u8) | nPublic (u32 BE) | k1 | k2 | Qm Ql Qr Qo Qc S1 S2 S3 (G1) | X_2 (G2): 773 bytes. */
+/** power (u8) | nPublic (u32 BE) | k1 | k2 | Qm Ql Qr Qo Qc S1 S2 S3 (G1) | X_2 (G2): 709 bytes. */
 export function encodePlonkKey(key: PlonkKey): Uint8Array {
   const out = new Uint8Array(VK_BYTES);
   out[0] = key.power;
