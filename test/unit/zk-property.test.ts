@@ -21,7 +21,9 @@ type Path = (string | number)[];
 /** Every path to a leaf (string, number, null) or to an array/object, with the root's name first. */
 function paths(v: unknown, prefix: Path, out: Path[]): Path[] {
   out.push(prefix);
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...prefix, i], out));
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) paths(v[i], [...prefix, i], out);
+  }
   else if (v !== null && typeof v === "object") {
     for (const [k, x] of Object.entries(v)) paths(x, [...prefix, k], out);
   }
