@@ -241,10 +241,67 @@ export async function zkFixtures(): Promise<Record<string, CircuitFixture>> {
   return out;
 }
 
+/** Input counts the Poseidon witness circuit covers (every width circomlib has constants for). */
+export const POSEIDON_ARITIES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+
+export interface PoseidonVector {
+  inputs: string[];
+  hash: string;
+}
+
+/**
+ * Poseidon hashes computed by circomlib's own circuit: one circom circuit with a Poseidon(n)
+ * component per arity, its witness calculated by snarkjs (circom's generated WebAssembly); the
+ * outputs are the first witness entries after the constant 1.
+ */
+export async function poseidonCircuitVectors(): Promise<PoseidonVector[]> {
+  const components = POSEIDON_ARITIES.map(
+    (n, k) => `  component p${k} = Poseidon(${n});
+  for (var i = 0; i < ${n}; i++) p${k}.inputs[i] <== in${k}[i];
+  out[${k}] <== p${k}.out;`,
+  ).join("\n");
+  const inputsDecl = POSEIDON_ARITIES.map((n, k) => `  signal input in${k}[${n}];`).join("\n");
+  const source = `pragma circom 2.0.0;
+include "circomlib/circuits/poseidon.circom";
+template Hashes() {
+${inputsDecl}
+  signal output out[${POSEIDON_ARITIES.length}];
+${components}
+}
+component main = Hashes();
+`;
+  // Inputs cover zero, small values, r - 1 and large pseudo-random elements.
+  const r = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+  const inputs: Record<string, string[]> = {};
+  POSEIDON_ARITIES.forEach((n, k) => {
+    inputs[`in${k}`] = Array.from({ length: n }, (_, i) => {
+      if (k % 4 === 1 && i === 0) return "0";
+      if (k % 4 === 2 && i === n - 1) return String(r - 1n);
+      const h = createHash("sha256").update(`poseidon ${k} ${i}`).digest("hex");
+      return k % 4 === 3 ? String(i + 1) : String(BigInt(`0x${h}`) % r);
+    });
+  });
+  const dir = join(ZK_CACHE, `poseidon-${hashOf(toolsKey(), source, JSON.stringify(inputs))}`);
+  await atomically(dir, async (tmp) => {
+    const s = await snarkjs();
+    compileCircuit(source, tmp);
+    const wtns = join(tmp, "witness.wtns");
+    await s.wtns.calculate(inputs, join(tmp, "main_js/main.wasm"), wtns);
+    const witness = (await s.wtns.exportJson(wtns)) as bigint[];
+    const vectors: PoseidonVector[] = POSEIDON_ARITIES.map((_, k) => ({
+      inputs: inputs[`in${k}`]!,
+      hash: String(witness[1 + k]),
+    }));
+    writeFileSync(join(tmp, "vectors.json"), JSON.stringify(vectors));
+  });
+  return JSON.parse(readFileSync(join(dir, "vectors.json"), "utf8")) as PoseidonVector[];
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = performance.now();
   const f = await zkFixtures();
   await releaseSnarkjs();
   for (const c of Object.values(f)) console.log(`${c.name}: ${c.dir}`);
+  console.log(`poseidon vectors: ${(await poseidonCircuitVectors()).length}`);
   console.log(`zk fixtures ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
