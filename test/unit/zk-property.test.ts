@@ -23,8 +23,7 @@ function paths(v: unknown, prefix: Path, out: Path[]): Path[] {
   out.push(prefix);
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) paths(v[i], [...prefix, i], out);
-  }
-  else if (v !== null && typeof v === "object") {
+  } else if (v !== null && typeof v === "object") {
     for (const [k, x] of Object.entries(v)) paths(x, [...prefix, k], out);
   }
   return out;
