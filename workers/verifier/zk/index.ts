@@ -19,8 +19,6 @@ import {
   type BatchResult,
   decodeGroth16Key,
   decodeGroth16Proof,
-  encodeGroth16Key,
-  type Groth16Key,
   type Groth16Proof,
   groth16KeyFromJson,
   groth16ProofFromJson,
@@ -34,8 +32,6 @@ import {
 import {
   decodePlonkKey,
   decodePlonkProof,
-  encodePlonkKey,
-  type PlonkKey,
   type PreparedPlonkKey,
   plonkKeyFromJson,
   plonkProofFromJson,
@@ -81,38 +77,50 @@ export class LruCache<V> {
   }
 }
 
-/** Prepared keys by protocol and the SHA-256 of their canonical binary encoding. */
+/**
+ * Prepared keys, looked up before any parsing: binary keys by the SHA-256 of their bytes (the
+ * encoding is canonical, so one key has one entry), JSON keys by the SHA-256 of their
+ * `JSON.stringify` text (another spelling of the same key is only a miss). A key that does not
+ * parse is never cached.
+ */
 export class PreparedKeyCache {
-  private readonly groth16: LruCache<PreparedGroth16Key>;
-  private readonly plonk: LruCache<PreparedPlonkKey>;
+  private readonly entries: LruCache<PreparedGroth16Key | PreparedPlonkKey>;
   /** Number of prepare calls (cache misses), for tests and metrics. */
   prepared = 0;
 
   constructor(capacity = 64) {
-    this.groth16 = new LruCache(capacity);
-    this.plonk = new LruCache(capacity);
+    this.entries = new LruCache(capacity);
   }
 
-  groth16Key(key: Groth16Key, encoded: Uint8Array = encodeGroth16Key(key)): PreparedGroth16Key {
-    return this.lookup(this.groth16, encoded, () => prepareGroth16(key));
+  groth16FromJson(json: unknown): PreparedGroth16Key {
+    return this.lookup(`g16j:${textHash(json)}`, () => prepareGroth16(groth16KeyFromJson(json)));
   }
 
-  plonkKey(key: PlonkKey, encoded: Uint8Array = encodePlonkKey(key)): PreparedPlonkKey {
-    return this.lookup(this.plonk, encoded, () => preparePlonk(key));
+  groth16FromBytes(bytes: Uint8Array): PreparedGroth16Key {
+    return this.lookup(`g16b:${bytesToHex(sha256(bytes))}`, () => prepareGroth16(decodeGroth16Key(bytes)));
   }
 
-  private lookup<P extends { hash: Uint8Array }>(cache: LruCache<P>, encoded: Uint8Array, make: () => P): P {
-    // The encoding is canonical, so equal keys give equal bytes; the map key is the bytes' hash.
-    const hit = cache.get(bytesToHex(sha256Of(encoded)));
-    if (hit) return hit;
-    const p = make();
+  plonkFromJson(json: unknown): PreparedPlonkKey {
+    return this.lookup(`plkj:${textHash(json)}`, () => preparePlonk(plonkKeyFromJson(json)));
+  }
+
+  plonkFromBytes(bytes: Uint8Array): PreparedPlonkKey {
+    return this.lookup(`plkb:${bytesToHex(sha256(bytes))}`, () => preparePlonk(decodePlonkKey(bytes)));
+  }
+
+  private lookup<P extends PreparedGroth16Key | PreparedPlonkKey>(id: string, make: () => P): P {
+    const hit = this.entries.get(id);
+    if (hit) return hit as P;
+    const p = guard("ZK_MALFORMED_VK", make);
     this.prepared++;
-    cache.set(bytesToHex(p.hash), p);
+    this.entries.set(id, p);
     return p;
   }
 }
 
-const sha256Of = (b: Uint8Array): Uint8Array => sha256(b);
+function textHash(json: unknown): string {
+  return bytesToHex(sha256(new TextEncoder().encode(JSON.stringify(json) ?? "undefined")));
+}
 
 /** The process-wide default cache used when none is passed. */
 export const defaultKeyCache = new PreparedKeyCache();
@@ -142,12 +150,12 @@ export function verifySnarkjs(input: SnarkjsInput, cache: PreparedKeyCache = def
       fail("ZK_UNSUPPORTED", `--protocol ${input.protocol} but the verification key is ${declared}`);
     }
     if (declared === "groth16") {
-      const prepared = cache.groth16Key(guard("ZK_MALFORMED_VK", () => groth16KeyFromJson(input.vk)));
+      const prepared = cache.groth16FromJson(input.vk);
       const proof = groth16ProofFromJson(input.proof);
       const inputs = inputsFromJson(input.publicSignals, MAX_PUBLIC_INPUTS);
       return verifyGroth16(prepared, proof, inputs);
     }
-    const prepared = cache.plonkKey(guard("ZK_MALFORMED_VK", () => plonkKeyFromJson(input.vk)));
+    const prepared = cache.plonkFromJson(input.vk);
     const proof = plonkProofFromJson(input.proof);
     const inputs = inputsFromJson(input.publicSignals, MAX_PUBLIC_INPUTS);
     return verifyPlonk(prepared, proof, inputs);
@@ -172,7 +180,7 @@ export function verifyGroth16Binary(
 ): boolean {
   return guard("ZK_MALFORMED_PROOF", () => {
     const n = checkInputBytes(inputs);
-    const key = cacheGroth16Bytes(cache, vk);
+    const key = cache.groth16FromBytes(vk);
     const p = decodeGroth16Proof(proof);
     return verifyGroth16(key, p, inputsFromBytes(inputs, n, MAX_PUBLIC_INPUTS));
   });
@@ -187,20 +195,10 @@ export function verifyPlonkBinary(
 ): boolean {
   return guard("ZK_MALFORMED_PROOF", () => {
     const n = checkInputBytes(inputs);
-    const key = cache.plonkKey(
-      guard("ZK_MALFORMED_VK", () => decodePlonkKey(vk)),
-      vk,
-    );
+    const key = cache.plonkFromBytes(vk);
     const p = decodePlonkProof(proof);
     return verifyPlonk(key, p, inputsFromBytes(inputs, n, MAX_PUBLIC_INPUTS));
   });
-}
-
-function cacheGroth16Bytes(cache: PreparedKeyCache, vk: Uint8Array): PreparedGroth16Key {
-  return cache.groth16Key(
-    guard("ZK_MALFORMED_VK", () => decodeGroth16Key(vk)),
-    vk,
-  );
 }
 
 export interface Groth16BatchInput {
@@ -237,7 +235,7 @@ export function verifyGroth16BatchBinary(
         },
       );
     }
-    const key = cacheGroth16Bytes(cache, input.vk);
+    const key = cache.groth16FromBytes(input.vk);
     const malformed: Groth16BatchOutcome["malformed"] = [];
     const ok: { index: number; proof: Groth16Proof; inputs: bigint[] }[] = [];
     input.items.forEach((item, index) => {

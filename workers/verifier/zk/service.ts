@@ -11,10 +11,8 @@
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { ProtocolError, type ProtocolErrorCode } from "../../../protocol/errors.js";
 import { fail } from "./curve.js";
-import { decodeGroth16Key } from "./groth16.js";
 import {
   defaultKeyCache,
-  guard,
   MAX_BATCH_PROOFS,
   type PreparedKeyCache,
   verifyGroth16BatchBinary,
@@ -90,7 +88,6 @@ export function verifyBatch(
   for (const indices of groups.values()) {
     const vk = items[indices[0]!]!.vk;
     try {
-      guard("ZK_MALFORMED_VK", () => decodeGroth16Key(vk));
       const outcome = verifyGroth16BatchBinary(
         {
           vk,
