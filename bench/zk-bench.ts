@@ -13,6 +13,7 @@
  * fast wrong answer cannot pass. Run: node --import tsx bench/zk-bench.ts (part of npm run bench).
  */
 
+import { availableParallelism, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { releaseSnarkjs, snarkjs, zkFixtures } from "../test/zk/fixtures.js";
@@ -31,6 +32,9 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
+/** 1-minute load average: the machine is shared, so it is printed beside the figures. */
+const load = () => loadavg()[0]!.toFixed(2);
+const loadBefore = load();
 
 async function timeRuns(runs: number, warmup: number, fn: (i: number) => Promise<boolean> | boolean) {
   for (let i = 0; i < warmup; i++) if (!(await fn(i))) throw new Error("verdict false during warm-up");
@@ -169,10 +173,12 @@ const sj = Math.min(median(snarkjsSingle), median(snarkjsAfter));
 const os = median(oursSingle);
 const ob = median(oursBatch) / BATCH;
 console.log(
-  `  circuit: multiplier (3 public signals), snarkjs ${s.version ?? "0.7.6"} in Node ${process.version}; key prepared once in ${fmt(prepareMs)} (Node)`,
+  `  circuit: multiplier (3 public signals), snarkjs ${s.version ?? "0.7.6"} in Node ${process.version}; key prepared once in ${fmt(prepareMs)} (Node);` +
+    ` load average ${loadBefore} at start, ${load()} at end on ${availableParallelism()} CPUs`,
 );
 console.log(
-  `  snarkjs.groth16.verify, Node          median ${fmt(sj).padStart(10)} of ${snarkjsSingle.length} runs`,
+  `  snarkjs.groth16.verify, Node          median ${fmt(sj).padStart(10)} of ${snarkjsSingle.length} runs` +
+    ` (the faster of two series: ${fmt(median(snarkjsSingle))} before, ${fmt(median(snarkjsAfter))} after workerd)`,
 );
 console.log(
   `  ours single, Node                      median ${fmt(os).padStart(10)} of ${oursSingle.length} runs  = ${(os / sj).toFixed(2)}x snarkjs`,
