@@ -5,8 +5,9 @@
  * keyed by a hash of the circuit source, the tool versions and the sizes, so a fresh clone makes
  * them once (about 20-40 s on 2 cores) and later runs read JSON.
  *
- * Every entry is written to a temporary directory and renamed into place, so parallel test files
- * that race on a cold cache never see half a fixture.
+ * Every entry is built by one process under a lock directory, into a temporary directory renamed
+ * into place: parallel test files on a cold cache wait for it instead of building it again, and
+ * never see half a fixture.
  *
  * Run alone: `node --import tsx test/zk/fixtures.ts` (prints the cache directory).
  */
@@ -20,6 +21,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
@@ -117,21 +119,43 @@ function hashOf(...parts: string[]): string {
   return createHash("sha256").update(parts.join("\n--\n")).digest("hex").slice(0, 16);
 }
 
-/** Writes into a temporary sibling of `dir`, then renames it into place (first writer wins). */
+/** How long a waiting process trusts another's lock before it takes over (a crashed builder). */
+const LOCK_STALE_MS = 10 * 60_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Builds `dir` once across processes: the first to create `dir.lock` builds into a temporary
+ * sibling and renames it into place; the others (parallel test files on a cold cache) wait for
+ * `dir/done` instead of repeating the work.
+ */
 async function atomically(dir: string, make: (tmp: string) => Promise<void>): Promise<void> {
-  if (existsSync(join(dir, "done"))) return;
-  const tmp = `${dir}.tmp-${process.pid}-${Math.floor(Math.random() * 1e9)}`;
-  mkdirSync(tmp, { recursive: true });
-  try {
-    await make(tmp);
-    writeFileSync(join(tmp, "done"), "");
+  const lock = `${dir}.lock`;
+  mkdirSync(dirname(dir), { recursive: true });
+  while (!existsSync(join(dir, "done"))) {
     try {
-      renameSync(tmp, dir);
+      mkdirSync(lock);
     } catch {
-      // Another process finished first; its copy is as good as ours.
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > LOCK_STALE_MS) rmSync(lock, { recursive: true, force: true });
+      await sleep(250);
+      continue;
     }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    try {
+      if (existsSync(join(dir, "done"))) return;
+      const tmp = `${dir}.tmp-${process.pid}`;
+      rmSync(tmp, { recursive: true, force: true });
+      mkdirSync(tmp, { recursive: true });
+      try {
+        await make(tmp);
+        writeFileSync(join(tmp, "done"), "");
+        rmSync(dir, { recursive: true, force: true });
+        renameSync(tmp, dir);
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
   }
 }
 
@@ -241,8 +265,14 @@ export async function zkFixtures(): Promise<Record<string, CircuitFixture>> {
   return out;
 }
 
-/** Input counts the Poseidon witness circuit covers (every width circomlib has constants for). */
-export const POSEIDON_ARITIES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+/**
+ * Input counts the Poseidon witness circuit covers at test time. Compiling all sixteen takes
+ * about a minute on 2 cores, so tests build a few (smallest, largest) and compare the rest with
+ * test/zk/poseidon-circomlib-vectors.json, made by this same function with every arity:
+ * `node --import tsx test/zk/fixtures.ts --all-poseidon-arities` prints them.
+ */
+export const POSEIDON_ARITIES = [1, 2, 3, 16];
+export const ALL_POSEIDON_ARITIES = Array.from({ length: 16 }, (_, i) => i + 1);
 
 export interface PoseidonVector {
   inputs: string[];
@@ -254,18 +284,22 @@ export interface PoseidonVector {
  * component per arity, its witness calculated by snarkjs (circom's generated WebAssembly); the
  * outputs are the first witness entries after the constant 1.
  */
-export async function poseidonCircuitVectors(): Promise<PoseidonVector[]> {
-  const components = POSEIDON_ARITIES.map(
-    (n, k) => `  component p${k} = Poseidon(${n});
+export async function poseidonCircuitVectors(
+  arities: number[] = POSEIDON_ARITIES,
+): Promise<PoseidonVector[]> {
+  const components = arities
+    .map(
+      (n, k) => `  component p${k} = Poseidon(${n});
   for (var i = 0; i < ${n}; i++) p${k}.inputs[i] <== in${k}[i];
   out[${k}] <== p${k}.out;`,
-  ).join("\n");
-  const inputsDecl = POSEIDON_ARITIES.map((n, k) => `  signal input in${k}[${n}];`).join("\n");
+    )
+    .join("\n");
+  const inputsDecl = arities.map((n, k) => `  signal input in${k}[${n}];`).join("\n");
   const source = `pragma circom 2.0.0;
 include "circomlib/circuits/poseidon.circom";
 template Hashes() {
 ${inputsDecl}
-  signal output out[${POSEIDON_ARITIES.length}];
+  signal output out[${arities.length}];
 ${components}
 }
 component main = Hashes();
@@ -273,7 +307,7 @@ component main = Hashes();
   // Inputs cover zero, small values, r - 1 and large pseudo-random elements.
   const r = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
   const inputs: Record<string, string[]> = {};
-  POSEIDON_ARITIES.forEach((n, k) => {
+  arities.forEach((n, k) => {
     inputs[`in${k}`] = Array.from({ length: n }, (_, i) => {
       if (k % 4 === 1 && i === 0) return "0";
       if (k % 4 === 2 && i === n - 1) return String(r - 1n);
@@ -288,7 +322,7 @@ component main = Hashes();
     const wtns = join(tmp, "witness.wtns");
     await s.wtns.calculate(inputs, join(tmp, "main_js/main.wasm"), wtns);
     const witness = (await s.wtns.exportJson(wtns)) as bigint[];
-    const vectors: PoseidonVector[] = POSEIDON_ARITIES.map((_, k) => ({
+    const vectors: PoseidonVector[] = arities.map((_, k) => ({
       inputs: inputs[`in${k}`]!,
       hash: String(witness[1 + k]),
     }));
@@ -302,6 +336,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const f = await zkFixtures();
   await releaseSnarkjs();
   for (const c of Object.values(f)) console.log(`${c.name}: ${c.dir}`);
-  console.log(`poseidon vectors: ${(await poseidonCircuitVectors()).length}`);
+  if (process.argv.includes("--all-poseidon-arities")) {
+    console.log(JSON.stringify(await poseidonCircuitVectors(ALL_POSEIDON_ARITIES), null, 1));
+  } else console.log(`poseidon vectors: ${(await poseidonCircuitVectors()).length}`);
   console.log(`zk fixtures ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
