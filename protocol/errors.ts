@@ -37,7 +37,8 @@ export type ProtocolErrorCode =
   | "ZK_WRONG_INPUT_COUNT"
   | "ZK_BATCH_TOO_LARGE"
   | "POSEIDON_ARITY"
-  | "POSEIDON_INPUT_NOT_CANONICAL";
+  | "POSEIDON_INPUT_NOT_CANONICAL"
+  | "NOTE_TREE_FULL";
 
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;

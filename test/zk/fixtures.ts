@@ -193,9 +193,13 @@ async function ptau(): Promise<string> {
   return join(dir, "final.ptau");
 }
 
-/** Compiles `source` with circom2 into `dir/main.r1cs` and `dir/main_js/main.wasm`. */
-export function compileCircuit(source: string, dir: string): void {
+/**
+ * Compiles `source` with circom2 into `dir/main.r1cs` and `dir/main_js/main.wasm`; `extra` files
+ * (name -> text) are written beside it for the source to include.
+ */
+export function compileCircuit(source: string, dir: string, extra: Record<string, string> = {}): void {
   writeFileSync(join(dir, "main.circom"), source);
+  for (const [name, text] of Object.entries(extra)) writeFileSync(join(dir, name), text);
   // circom2's WASI sandbox only opens the working directory and below, so the circomlib files a
   // circuit includes are copied next to it.
   const lib = join(dir, "circomlib/circuits");
@@ -329,6 +333,19 @@ component main = Hashes();
     writeFileSync(join(tmp, "vectors.json"), JSON.stringify(vectors));
   });
   return JSON.parse(readFileSync(join(dir, "vectors.json"), "utf8")) as PoseidonVector[];
+}
+
+/**
+ * A circuit over circuits/notes.circom (the shielded-note templates), compiled once and cached:
+ * returns the paths of its r1cs and witness-calculator wasm.
+ */
+export async function notesCircuit(mainSource: string): Promise<{ r1cs: string; wasm: string }> {
+  const notes = readFileSync(join(ROOT, "circuits/notes.circom"), "utf8");
+  const dir = join(ZK_CACHE, `notes-${hashOf(toolsKey(), notes, mainSource)}`);
+  await atomically(dir, async (tmp) => {
+    compileCircuit(mainSource, tmp, { "notes.circom": notes });
+  });
+  return { r1cs: join(dir, "main.r1cs"), wasm: join(dir, "main_js/main.wasm") };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
