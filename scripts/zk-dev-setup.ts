@@ -1,6 +1,6 @@
 /**
  * DEVELOPMENT-ONLY trusted setup for the shielded-note circuits (circuits/): compiles each circuit
- * with circom2, runs a powers-of-tau ceremony sized to it with ONE random contribution, a Groth16
+ * with circom2, runs one powers-of-tau ceremony sized to the largest with ONE random contribution, a Groth16
  * phase 2 with ONE random contribution, and writes per circuit: the proving key (`.zkey`, for
  * wallet proving), the witness calculator (`_js/`), `verification_key.json`, its binary encoding
  * (docs/ZK.md) and the SHA-256 of that encoding, the value a genesis pins.
@@ -8,8 +8,10 @@
  * Anyone who kept the contribution randomness can forge proofs: never use these keys for value.
  * A real deployment needs a multi-party ceremony.
  *
- * Usage: npm run zk:dev-setup -- [--out DIR] [--depth N] [--circuit transfer|deposit]... [--prove]
+ * Usage: npm run zk:dev-setup -- [--out DIR] [--depth N] [--circuit transfer|deposit]... [--ptau FILE] [--prove]
  *   --out     output directory (default node_modules/.cache/dusk-edge-circuits)
+ *   --ptau    an existing prepared powers-of-tau file large enough for every circuit, instead of
+ *             making one (the ceremony dominates: 2^14 took 16 minutes on a loaded 2-core machine)
  *   --depth   note-tree depth for the transfer circuit (default 20, the chain's; small values for
  *             quick trials)
  *   --prove   also time one Groth16 proof of an honest transfer/deposit and verify it with our
@@ -17,7 +19,7 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sha256 } from "@noble/hashes/sha2.js";
@@ -97,10 +99,13 @@ function sampleInput(name: string): Record<string, unknown> {
 
 const s = await snarkjs();
 const summary: Record<string, unknown>[] = [];
+
+// Compile everything first: one ceremony at the largest power serves every circuit.
+const compiled: { name: string; dir: string; constraints: number; power: number }[] = [];
 for (const name of circuits) {
   const dir = join(out, name);
   mkdirSync(dir, { recursive: true });
-  let t = performance.now();
+  const t = performance.now();
   compileCircuit(mainSource(name), dir, {
     "notes.circom": readFileSync(join(ROOT, "circuits/notes.circom"), "utf8"),
   });
@@ -109,13 +114,21 @@ for (const name of circuits) {
   // snarkjs's Groth16 setup needs 2^power >= 2^bitLength(constraints + public inputs + outputs).
   const needed = constraints + Number(info.nPubInputs) + Number(info.nOutputs);
   const power = Math.max(8, Math.floor(Math.log2(needed)) + 1);
-  console.log(`${name}: ${constraints} constraints, compiled in ${seconds(t)}; powers of tau 2^${power}`);
-  t = performance.now();
+  console.log(
+    `${name}: ${constraints} constraints (needs powers of tau 2^${power}), compiled in ${seconds(t)}`,
+  );
+  compiled.push({ name, dir, constraints, power });
+}
+
+const maxPower = Math.max(...compiled.map((c) => c.power));
+let ptau = arg("--ptau");
+if (ptau === undefined) {
+  const t = performance.now();
   const curve = await s.curves.getCurveFromName("bn128");
-  const p0 = join(dir, "pot0.ptau");
-  const p1 = join(dir, "pot1.ptau");
-  const ptau = join(dir, "final.ptau");
-  await s.powersOfTau.newAccumulator(curve, power, p0, quiet);
+  const p0 = join(out, "pot0.ptau");
+  const p1 = join(out, "pot1.ptau");
+  ptau = join(out, `pot${maxPower}-dev.ptau`);
+  await s.powersOfTau.newAccumulator(curve, maxPower, p0, quiet);
   await s.powersOfTau.contribute(
     p0,
     p1,
@@ -124,7 +137,13 @@ for (const name of circuits) {
     quiet,
   );
   await s.powersOfTau.preparePhase2(p1, ptau, quiet);
-  console.log(`  powers of tau (one dev contribution): ${seconds(t)}`);
+  rmSync(p0);
+  rmSync(p1);
+  console.log(`powers of tau 2^${maxPower} (one dev contribution): ${seconds(t)}`);
+} else console.log(`powers of tau from ${ptau}`);
+
+for (const { name, dir, constraints, power } of compiled) {
+  let t = performance.now();
   t = performance.now();
   const z0 = join(dir, "main-0.zkey");
   const zkey = join(dir, "main.zkey");
