@@ -41,7 +41,8 @@ export function ourVerdict(fn: () => boolean): OurVerdict {
   }
 }
 
-export const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+/** Deep copy of JSON data (undefined stays undefined). */
+export const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
 
 /** Sets `obj[path[0]][path[1]]... = value` on a deep copy. */
 export function withValue(obj: Json, path: (string | number)[], value: unknown): Json {
