@@ -96,6 +96,7 @@ describe("binary encodings", () => {
       const g = groth16Bytes(c, 0);
       expect(encodeGroth16Key(decodeGroth16Key(g.vk))).toEqual(g.vk);
       expect(encodeGroth16Proof(decodeGroth16Proof(g.proof))).toEqual(g.proof);
+      if (c.plonk.vk === null) continue; // no-public: Groth16 only
       const pl = plonkBytes(c, 0);
       expect(encodePlonkKey(decodePlonkKey(pl.vk))).toEqual(pl.vk);
       expect(encodePlonkProof(decodePlonkProof(pl.proof))).toEqual(pl.proof);
@@ -107,10 +108,17 @@ describe("binary encodings", () => {
     for (const c of Object.values(fixtures)) {
       const g = groth16Bytes(c, 1);
       expect(verifyGroth16Binary(g.vk, g.proof, g.inputs, cache)).toBe(true);
-      const badInputs = mutated(g.inputs, (b) => {
-        b[31] = b[31]! ^ 1;
-      });
-      expect(ourVerdict(() => verifyGroth16Binary(g.vk, g.proof, badInputs, cache))).toBe("reject");
+      // another proof's C (no-public has no inputs to change)
+      const otherC = groth16Bytes(c, 0).proof.subarray(192);
+      const badC = mutated(g.proof, (b) => b.set(otherC, 192));
+      expect(ourVerdict(() => verifyGroth16Binary(g.vk, badC, g.inputs, cache))).toBe("reject");
+      if (g.inputs.length > 0) {
+        const badInputs = mutated(g.inputs, (b) => {
+          b[31] = b[31]! ^ 1;
+        });
+        expect(ourVerdict(() => verifyGroth16Binary(g.vk, g.proof, badInputs, cache))).toBe("reject");
+      }
+      if (c.plonk.vk === null) continue;
       const pl = plonkBytes(c, 1);
       expect(verifyPlonkBinary(pl.vk, pl.proof, pl.inputs, cache)).toBe(true);
       // eval_zw is the last 32 bytes; +1 in its low byte stays canonical for these values.

@@ -1,7 +1,7 @@
 // `dusk-edge zk verify` as a subprocess (cli/bin.mjs on the running Node): exit codes 0/1/2, the
 // words it prints, --json, --protocol, and agreement with the snarkjs CLI on valid and invalid proofs.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CircuitFixture, releaseSnarkjs, ZK_CACHE, zkFixtures } from "../zk/fixtures.js";
@@ -14,6 +14,7 @@ beforeAll(async () => {
   mkdirSync(dir, { recursive: true });
 }, 180_000);
 afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
   await releaseSnarkjs();
 });
 

@@ -39,7 +39,8 @@ const theirs = (vk: Json, publicSignals: Json, proof: Json) =>
   snarkjsVerdict("groth16", vk, publicSignals, proof);
 
 describe("Groth16: proofs snarkjs made", () => {
-  it("every fixture proof of both circuits is valid for us and for snarkjs", async () => {
+  it("every fixture proof of every circuit (3, 9 and 0 public signals) is valid for us and for snarkjs", async () => {
+    expect(Object.keys(fixtures)).toEqual(["multiplier", "sum8", "no-public"]);
     for (const c of Object.values(fixtures)) {
       for (const p of c.groth16.proofs.slice(0, 4)) {
         expect(ours(c.groth16.vk, p.publicSignals, p.proof)).toBe("accept");
@@ -260,6 +261,19 @@ describe("Groth16 batch (one final exponentiation)", () => {
       expect(verifyGroth16(prepared, item.proof, item.inputs)).toBe(true);
       expect(verifyGroth16Batch(prepared, [item]).valid).toBe(true);
     }
+  });
+});
+
+describe("no public signals (nPublic = 0)", () => {
+  it("verifies with an empty public.json and refuses any input", async () => {
+    const c = fixtures["no-public"]!;
+    const p = c.groth16.proofs[0]!;
+    expect(p.publicSignals).toEqual([]);
+    expect(ours(c.groth16.vk, [], p.proof)).toBe("accept");
+    expect(ours(c.groth16.vk, ["0"], p.proof)).toEqual({ code: "ZK_WRONG_INPUT_COUNT" });
+    const other = withValue(p.proof, ["pi_c"], getValue(c.groth16.proofs[1]!.proof, ["pi_c"]));
+    expect(ours(c.groth16.vk, [], other)).toBe("reject");
+    expect(await theirs(c.groth16.vk, [], other)).toBe("reject");
   });
 });
 

@@ -3,6 +3,7 @@
 // computes, and checked against the r1cs. Honest transfers satisfy every constraint; each kind of
 // cheating makes the witness calculator fail an assertion.
 
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NoteTree, noteCommitment, nullifier, ownerKey, rootFromPath } from "../../protocol/notes.js";
@@ -43,14 +44,18 @@ async function satisfies(
   console.error = () => {};
   console.log = () => {};
   try {
-    await s.wtns.calculate(input, circuit.wasm, file);
-  } catch {
-    return false;
+    try {
+      await s.wtns.calculate(input, circuit.wasm, file);
+    } catch {
+      return false;
+    } finally {
+      console.error = error;
+      console.log = log;
+    }
+    return (await s.wtns.check(circuit.r1cs, file, quiet)) === true;
   } finally {
-    console.error = error;
-    console.log = log;
+    rmSync(file, { force: true });
   }
-  return (await s.wtns.check(circuit.r1cs, file, quiet)) === true;
 }
 
 const str = (v: unknown): unknown =>

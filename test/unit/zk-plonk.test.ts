@@ -24,7 +24,10 @@ const EVALS = ["eval_a", "eval_b", "eval_c", "eval_s1", "eval_s2", "eval_zw"];
 
 describe("PLONK: proofs snarkjs made", () => {
   it("every fixture proof is valid for us and for snarkjs", async () => {
-    for (const c of Object.values(fixtures)) {
+    // no-public has no PLONK fixture (snarkjs cannot prove it); the other two must have some.
+    const withPlonk = Object.values(fixtures).filter((c) => c.plonk.vk !== null);
+    expect(withPlonk.map((c) => c.name)).toEqual(["multiplier", "sum8"]);
+    for (const c of withPlonk) {
       expect(c.plonk.proofs.length).toBeGreaterThan(0);
       for (const p of c.plonk.proofs) {
         expect(ours(c.plonk.vk, p.publicSignals, p.proof), c.name).toBe("accept");
@@ -34,7 +37,7 @@ describe("PLONK: proofs snarkjs made", () => {
   });
 
   it("the domain generator matches the key's w", () => {
-    for (const c of Object.values(fixtures)) {
+    for (const c of Object.values(fixtures).filter((f) => f.plonk.vk !== null)) {
       const vk = c.plonk.vk as { power: number; w: string };
       expect(rootOfUnity(vk.power).toString()).toBe(vk.w);
     }

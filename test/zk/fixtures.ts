@@ -104,7 +104,34 @@ component main {public [x]} = Sum8();
   plonkProofs: 3,
 };
 
-export const CIRCUITS = [MULTIPLIER, SUM8];
+/**
+ * No public signals at all (nPublic = 0): a factorisation of 391 kept private. Groth16 only:
+ * snarkjs 0.7.6's PLONK prover fails on a circuit without public signals ("Evaluations.
+ * getEvaluation() out of bounds").
+ */
+const NO_PUBLIC: CircuitSpec = {
+  name: "no-public",
+  source: `pragma circom 2.0.0;
+template Factors() {
+  signal input a;
+  signal input b;
+  signal ab;
+  signal a2;
+  signal b2;
+  ab <== a * b;
+  ab === 391;
+  a2 <== a * a;
+  b2 <== b * b;
+  a2 + b2 === 818;
+}
+component main = Factors();
+`,
+  inputs: (i) => (i % 2 === 0 ? { a: "17", b: "23" } : { a: "23", b: "17" }),
+  groth16Proofs: 2,
+  plonkProofs: 0,
+};
+
+export const CIRCUITS = [MULTIPLIER, SUM8, NO_PUBLIC];
 
 function version(pkg: string): string {
   const file = join(ROOT, "node_modules", pkg, "package.json");
