@@ -50,15 +50,22 @@ const verify = (f: { vk: string; proof: string; pub: string }, ...extra: string[
   cli("zk", "verify", "--vk", f.vk, "--proof", f.proof, "--public", f.pub, ...extra);
 
 describe("dusk-edge zk verify (subprocess)", () => {
-  it("valid Groth16 and PLONK proofs: prints valid, exit 0, like snarkjs", () => {
-    const m = fixtures.multiplier!;
-    for (const protocol of ["groth16", "plonk"] as const) {
-      const p = m[protocol].proofs[1]!;
-      const f = files(`valid-${protocol}`, m[protocol].vk, p.proof, p.publicSignals);
-      expect(verify(f)).toEqual({ code: 0, out: "valid", err: "" });
-      expect(verify(f, "--protocol", protocol).code).toBe(0);
-      expect(snarkjsCli(protocol, f)).toBe(0);
+  it("valid Groth16 and PLONK proofs of every fixture circuit: prints valid, exit 0, like snarkjs", () => {
+    let checked = 0;
+    for (const c of Object.values(fixtures)) {
+      for (const protocol of ["groth16", "plonk"] as const) {
+        if (c[protocol].vk === null) continue; // no-public has no PLONK fixture
+        const p = c[protocol].proofs[1]!;
+        const f = files(`valid-${c.name}-${protocol}`, c[protocol].vk, p.proof, p.publicSignals);
+        expect(verify(f), `${c.name} ${protocol}`).toEqual({ code: 0, out: "valid", err: "" });
+        expect(snarkjsCli(protocol, f), `${c.name} ${protocol}`).toBe(0);
+        checked++;
+      }
     }
+    expect(checked).toBe(5);
+    const m = fixtures.multiplier!;
+    const f = files("explicit", m.plonk.vk, m.plonk.proofs[0]!.proof, m.plonk.proofs[0]!.publicSignals);
+    expect(verify(f, "--protocol", "plonk").code).toBe(0);
   });
 
   it("wrong public signals: prints invalid, exit 1, and snarkjs also fails", () => {
