@@ -193,6 +193,12 @@ describe("Groth16: proofs snarkjs made", () => {
     expect(ours(withValue(c.groth16.vk, ["curve"], "bls12381"), p.publicSignals, p.proof)).toEqual({
       code: "ZK_UNSUPPORTED",
     });
+    const cyclic: Record<string, unknown> = { protocol: "groth16" };
+    cyclic.self = cyclic;
+    expect(ours(cyclic, p.publicSignals, p.proof)).toEqual({ code: "ZK_MALFORMED_VK" });
+    expect(ours({ protocol: "groth16", IC: [1n] }, p.publicSignals, p.proof)).toEqual({
+      code: "ZK_MALFORMED_VK",
+    });
   });
 });
 

@@ -118,8 +118,11 @@ export class PreparedKeyCache {
   }
 }
 
+/** SHA-256 of the key's JSON text; a value JSON cannot print (a cycle, a BigInt) is a malformed key. */
 function textHash(json: unknown): string {
-  return bytesToHex(sha256(new TextEncoder().encode(JSON.stringify(json) ?? "undefined")));
+  return guard("ZK_MALFORMED_VK", () =>
+    bytesToHex(sha256(new TextEncoder().encode(JSON.stringify(json) ?? "undefined"))),
+  );
 }
 
 /** The process-wide default cache used when none is passed. */
