@@ -62,7 +62,8 @@ describe("verifyBatch", () => {
     const good = items(fixtures.multiplier!, "groth16", 2);
     const badKey = items(fixtures.sum8!, "groth16", 2).map((it) => ({ ...it, vk: it.vk.subarray(0, 100) }));
     const unknown = { ...good[0]!, protocol: "fflonk" } as unknown as VerifyItem;
-    const reply = verifyBatch({ items: [...good, ...badKey, unknown] }, new PreparedKeyCache(4));
+    const notBytes = { ...good[0]!, proof: "00ff" } as unknown as VerifyItem;
+    const reply = verifyBatch({ items: [...good, ...badKey, unknown, notBytes] }, new PreparedKeyCache(4));
     expect(reply.valid).toBe(false);
     expect(reply.results.map((r) => ("code" in r ? r.code : r.valid))).toEqual([
       true,
@@ -70,6 +71,7 @@ describe("verifyBatch", () => {
       "ZK_MALFORMED_VK",
       "ZK_MALFORMED_VK",
       "ZK_UNSUPPORTED",
+      "ZK_MALFORMED_PROOF",
     ]);
   });
 

@@ -66,22 +66,28 @@ export function verifyBatch(
   const results: ItemVerdict[] = new Array(items.length);
   // Groth16 items grouped by key bytes; a key that does not decode refuses its whole group.
   const groups = new Map<string, number[]>();
+  const bytesOk = (item: VerifyItem | undefined) =>
+    item?.vk instanceof Uint8Array && item.proof instanceof Uint8Array && item.inputs instanceof Uint8Array;
   items.forEach((item, i) => {
-    if (item?.protocol === "groth16" && item.vk instanceof Uint8Array) {
+    if (item?.protocol !== "groth16" && item?.protocol !== "plonk") {
+      results[i] = refusal(
+        new ProtocolError("ZK_UNSUPPORTED", `item ${i}: protocol must be groth16 or plonk`),
+      );
+    } else if (!bytesOk(item)) {
+      results[i] = refusal(
+        new ProtocolError("ZK_MALFORMED_PROOF", `item ${i}: vk, proof and inputs must be bytes`),
+      );
+    } else if (item.protocol === "groth16") {
       const k = bytesToHex(item.vk);
       const g = groups.get(k);
       if (g) g.push(i);
       else groups.set(k, [i]);
-    } else if (item?.protocol === "plonk") {
+    } else {
       try {
         results[i] = { valid: verifyPlonkBinary(item.vk, item.proof, item.inputs, cache) };
       } catch (e) {
         results[i] = refusal(e);
       }
-    } else {
-      results[i] = refusal(
-        new ProtocolError("ZK_UNSUPPORTED", `item ${i}: protocol must be groth16 or plonk`),
-      );
     }
   });
   let combinedGroups = 0;
