@@ -15,6 +15,8 @@ export default defineConfig({
   ],
   test: {
     include: ["test/workers/**/*.test.ts"],
+    // snarkjs fixtures for the ZK tests are made in Node and provided to workerd.
+    globalSetup: ["./test/workers/zk-global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,

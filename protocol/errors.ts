@@ -35,7 +35,19 @@ export type ProtocolErrorCode =
   | "CONTRACT_TRAP"
   | "CONTRACT_OUT_OF_GAS"
   | "CONTRACT_LIMIT"
-  | "CONTRACT_STATE_MISSING";
+  | "CONTRACT_STATE_MISSING"
+  // Zero-knowledge verification (workers/verifier/zk, docs/ZK.md) and Poseidon (protocol/poseidon.ts)
+  | "ZK_UNSUPPORTED"
+  | "ZK_MALFORMED_VK"
+  | "ZK_MALFORMED_PROOF"
+  | "ZK_MALFORMED_INPUT"
+  | "ZK_INPUT_NOT_CANONICAL"
+  | "ZK_TOO_MANY_INPUTS"
+  | "ZK_WRONG_INPUT_COUNT"
+  | "ZK_BATCH_TOO_LARGE"
+  | "POSEIDON_ARITY"
+  | "POSEIDON_INPUT_NOT_CANONICAL"
+  | "NOTE_TREE_FULL";
 
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;

@@ -318,5 +318,19 @@ console.log("\ng. RPC throughput against a bare Hono route (bench/rpc-bench.ts)"
   }
 }
 
+// Zero-knowledge verification (issue 6): bench/zk-bench.ts, Node and its own workerd Worker.
+console.log("\ng. ZK: Groth16 verification against snarkjs (bench/zk-bench.ts)");
+{
+  const { spawnSync } = await import("node:child_process");
+  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/zk-bench.ts"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  if (r.status !== 0) {
+    failed = true;
+    console.log(`zk benchmark could not run (exit ${r.status})`);
+  }
+}
+
 console.log(`\nTotal bench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
 process.exit(failed ? 1 : 0);

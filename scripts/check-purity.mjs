@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
  * Purity check of the pure cores (STYLE.md rule 1): protocol/, workers/consensus/,
- * workers/routing/ and workers/executor/ take bytes, time and randomness as inputs, so they may
- * import no runtime (cloudflare:*, hono, drizzle-orm, ws, Node built-ins) and may not read the
- * clock, draw randomness or do I/O themselves. Biome's noRestrictedImports covers part of the
+ * workers/routing/, workers/executor/, workers/verifier/zk/ and sim/ take bytes, time and
+ * randomness as inputs, so they may import no runtime (cloudflare:*, hono, drizzle-orm, ws, Node
+ * built-ins) and may not read the clock, draw randomness or do I/O themselves. Biome's noRestrictedImports covers part of the
  * import rule; this script also covers the globals, which no lint rule here can.
  *
  * Comments are ignored; string contents are ignored for the global rules (an error message may
@@ -19,7 +19,14 @@ import { builtinModules } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const PURE_DIRS = ["protocol", "workers/consensus", "workers/routing", "workers/executor", "sim"];
+const PURE_DIRS = [
+  "protocol",
+  "workers/consensus",
+  "workers/routing",
+  "workers/executor",
+  "workers/verifier/zk",
+  "sim",
+];
 /** Upper bound on files scanned: a runaway directory walk is a bug, not a larger codebase. */
 const MAX_FILES = 10_000;
 

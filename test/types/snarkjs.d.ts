@@ -1,0 +1,2 @@
+// snarkjs ships no TypeScript declarations; tests and benches use it untyped.
+declare module "snarkjs";
