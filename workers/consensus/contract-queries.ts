@@ -42,7 +42,7 @@ export class ContractQueries {
     private readonly chain: Chain,
     private readonly chainId: string,
     private readonly params: ExecutionParams,
-    private readonly zk: ZkHost = {},
+    private readonly zk?: ZkHost,
   ) {}
 
   /** The committed state (read-only use: simulations read their read set from it). */

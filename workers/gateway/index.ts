@@ -13,6 +13,7 @@ export { ArchiverDO } from "../../durable/archive/archiver-do.js";
 export { ContractExecutor } from "../../durable/contract-executor.js";
 export { NodeDO } from "../../durable/node-do.js";
 export { SubscriptionsDO } from "../../durable/subscriptions-do.js";
+export { ProofVerifier } from "../verifier/entrypoint.js";
 
 const app = createGateway(durableDirectory);
 

@@ -18,13 +18,14 @@ export interface BlockContext {
 }
 
 /**
- * Proof verification and Poseidon (ZK issue): injected, synchronous, pure. Absent ones make
- * their host functions trap with CONTRACT_TRAP ("not available").
+ * Proof verification and Poseidon: synchronous and pure (zk-host.ts gives the real ones,
+ * workers/verifier/zk and protocol/poseidon.ts). `inputs` are n × 32-byte big-endian scalars
+ * (docs/ZK.md). An absent function makes its host function trap with CONTRACT_TRAP.
  */
 export interface ZkHost {
   poseidon?(inputs: readonly bigint[]): bigint;
-  verifyGroth16?(vk: Uint8Array, proof: Uint8Array, inputs: readonly Uint8Array[]): boolean;
-  verifyPlonk?(vk: Uint8Array, proof: Uint8Array, inputs: readonly Uint8Array[]): boolean;
+  verifyGroth16?(vk: Uint8Array, proof: Uint8Array, inputs: Uint8Array): boolean;
+  verifyPlonk?(vk: Uint8Array, proof: Uint8Array, inputs: Uint8Array): boolean;
 }
 
 /** Shared by all frames of one transaction (or one query). */

@@ -387,9 +387,7 @@ function zkVerify(f: Frame, a: Value[], kind: "groth16" | "plonk"): Value[] {
   if (verify === undefined) fail(f, "CONTRACT_TRAP", `verify_${kind} is not available in this build`);
   const vk = readMemory(f, i32(a[0]!), vn);
   const proof = readMemory(f, i32(a[2]!), pn);
-  const raw = readMemory(f, i32(a[4]!), 32 * n);
-  const inputs: Uint8Array[] = [];
-  for (let i = 0; i < n; i++) inputs.push(raw.slice(32 * i, 32 * i + 32));
+  const inputs = readMemory(f, i32(a[4]!), 32 * n);
   try {
     return ok(verify(vk, proof, inputs) ? 1 : 0);
   } catch {

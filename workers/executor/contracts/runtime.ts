@@ -30,6 +30,7 @@ import { GAS_PER_PAGE } from "../wasm/gas.js";
 import { type CompiledModule, Machine, WasmVm } from "../wasm/index.js";
 import type { BlockContext, Frame, ZkHost } from "./frame.js";
 import { HOST_FUNCTION_NAMES, hostImports } from "./host-functions.js";
+import { ZK_HOST } from "./zk-host.js";
 
 /** VM limits for contracts: the defaults, with memory capped per instance. */
 const vm = new WasmVm({ memoryPagesMax: CONTRACT_LIMITS.memoryPages });
@@ -39,6 +40,7 @@ const HOST_NAMES = new Set(HOST_FUNCTION_NAMES);
 export interface ContractEnv {
   readonly block: BlockContext;
   readonly params: ExecutionParams;
+  /** Poseidon and proof verification; ZK_HOST (the real ones) when absent. */
   readonly zk?: ZkHost;
 }
 
@@ -172,7 +174,7 @@ class Execution {
       return fail(failure("CONTRACT_OUT_OF_GAS", "out of gas instantiating the contract", req.gas));
     const machine = new Machine(vm.limits);
     const frame: Frame = {
-      tx: { block: this.env.block, origin: this.origin, zk: this.env.zk ?? {}, events: this.events },
+      tx: { block: this.env.block, origin: this.origin, zk: this.env.zk ?? ZK_HOST, events: this.events },
       overlay: child,
       self: req.contract,
       caller: req.caller,

@@ -120,7 +120,7 @@ export function simulateCall(
   }
 }
 
-function simulate(req: SimulateRequest, params: ExecutionParams, zk: ZkHost): SimulateResponse {
+function simulate(req: SimulateRequest, params: ExecutionParams, zk: ZkHost | undefined): SimulateResponse {
   checkRequest(req);
   const state = new ReadSetState(req.entries, req.accounts);
   const caller = req.caller === undefined ? undefined : fromHex(req.caller, ADDRESS_BYTES, "caller");
@@ -136,7 +136,7 @@ function simulate(req: SimulateRequest, params: ExecutionParams, zk: ZkHost): Si
         ...(caller === undefined ? {} : { caller }),
         ...(req.value === undefined ? {} : { value: BigInt(req.value) }),
       },
-      { block: req.block, params, zk },
+      { block: req.block, params, ...(zk === undefined ? {} : { zk }) },
     );
   } catch (e) {
     if (state.missing !== null) return { kind: "missing", ...state.missing };
