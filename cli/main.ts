@@ -4,20 +4,27 @@
  * of exiting so tests and other callers can run it in-process.
  *
  * Exit codes, for every command: 0 success (for `zk verify`: the proof is valid), 1 a negative
- * answer (the proof is invalid), 2 an error (bad usage, unreadable or malformed input).
+ * answer (the proof is invalid, a contract call reverted, a transfer was not confirmed), 2 an
+ * error (bad usage, unreadable or malformed input, a node error).
  */
 
 import { Command, CommanderError } from "commander";
+import { addAccountCommands } from "./commands/account.js";
+import { addContractCommands } from "./commands/contract.js";
+import { addWalletCommands } from "./commands/wallet.js";
 import { addZkCommands } from "./commands/zk.js";
 import { EXIT } from "./exit.js";
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command()
     .name("dusk-edge")
-    .description("dusk-edge node tools: zero-knowledge proof verification (more command groups to come)")
+    .description("dusk-edge wallet and node tools: wallets, accounts, contracts, zero-knowledge proofs")
     .showHelpAfterError()
     .exitOverride()
     .addHelpText("after", "\nExit codes: 0 success (valid), 1 negative answer (invalid), 2 error.");
+  addWalletCommands(program, setExit);
+  addAccountCommands(program, setExit);
+  addContractCommands(program, setExit);
   addZkCommands(program, setExit);
   return program;
 }
