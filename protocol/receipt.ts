@@ -28,6 +28,14 @@ export interface Receipt {
 const MESSAGE_BYTES_MAX = 2 * CONTRACT_LIMITS.revertMessageBytes;
 const CODE_BYTES_MAX = 64;
 
+/** At most `max` bytes of UTF-8, cut at a character boundary (so it decodes strictly). */
+function utf8Prefix(bytes: Uint8Array, max: number): Uint8Array {
+  if (bytes.length <= max) return bytes;
+  let end = max;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end);
+}
+
 export function encodeReceipt(r: Receipt): Uint8Array {
   const w = new Writer(256);
   w.u8(r.status === "success" ? 1 : 0).u64(r.gasUsed);
@@ -35,8 +43,8 @@ export function encodeReceipt(r: Receipt): Uint8Array {
   if (r.error === null) w.u8(0);
   else {
     w.u8(1);
-    w.bytes(enc.encode(r.error.code).slice(0, CODE_BYTES_MAX), CODE_BYTES_MAX);
-    w.bytes(enc.encode(r.error.message).slice(0, MESSAGE_BYTES_MAX), MESSAGE_BYTES_MAX);
+    w.bytes(utf8Prefix(enc.encode(r.error.code), CODE_BYTES_MAX), CODE_BYTES_MAX);
+    w.bytes(utf8Prefix(enc.encode(r.error.message), MESSAGE_BYTES_MAX), MESSAGE_BYTES_MAX);
   }
   w.u32(r.events.length);
   for (const e of r.events) {
@@ -49,18 +57,34 @@ export function encodeReceipt(r: Receipt): Uint8Array {
   return w.finish();
 }
 
+/** A 0/1 flag; anything else is a second encoding of the same receipt. */
+function flag(r: Reader, what: string): boolean {
+  const v = r.u8(what);
+  if (v > 1) throw new ProtocolError("DECODE_INVALID_VALUE", `${what} must be 0 or 1, got ${v}`, { what });
+  return v === 1;
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+function text(r: Reader, max: number, what: string): string {
+  const raw = r.bytes(max, what);
+  try {
+    return strictUtf8.decode(raw);
+  } catch {
+    throw new ProtocolError("DECODE_INVALID_VALUE", `${what} is not UTF-8`, { what });
+  }
+}
+
 export function decodeReceipt(bytes: Uint8Array): Receipt {
   const r = new Reader(bytes);
-  const dec = new TextDecoder();
-  const status = r.u8("receipt status") === 1 ? "success" : "reverted";
+  const status = flag(r, "receipt status") ? "success" : "reverted";
   const gasUsed = r.u64("receipt gas");
-  const error =
-    r.u8("receipt error flag") === 1
-      ? {
-          code: dec.decode(r.bytes(CODE_BYTES_MAX, "receipt error code")),
-          message: dec.decode(r.bytes(MESSAGE_BYTES_MAX, "receipt error message")),
-        }
-      : null;
+  const error = flag(r, "receipt error flag")
+    ? {
+        code: text(r, CODE_BYTES_MAX, "receipt error code"),
+        message: text(r, MESSAGE_BYTES_MAX, "receipt error message"),
+      }
+    : null;
   const n = r.u32("receipt events");
   if (n > CONTRACT_LIMITS.eventsPerTransaction) {
     throw new ProtocolError(
@@ -80,7 +104,7 @@ export function decodeReceipt(bytes: Uint8Array): Receipt {
     });
   }
   const returnData = r.bytes(CONTRACT_LIMITS.returnDataBytes, "receipt return data");
-  const contract = r.u8("receipt contract flag") === 1 ? r.fixed(32, "receipt contract") : null;
+  const contract = flag(r, "receipt contract flag") ? r.fixed(32, "receipt contract") : null;
   r.end("receipt");
   return { status, gasUsed, error, events, returnData, contract };
 }

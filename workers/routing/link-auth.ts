@@ -58,7 +58,7 @@ export interface AuthenticatedPeer {
 }
 
 const enc = new TextEncoder();
-const dec = new TextDecoder();
+const dec = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export function encodeLinkHello(h: LinkHello): Uint8Array {
   return new Writer(160)
@@ -74,7 +74,15 @@ export function decodeLinkHello(bytes: Uint8Array): LinkHello {
   return wrap(() =>
     decodeExact(bytes, 256, "link hello", (r) => {
       if (r.u8("tag") !== HELLO_TAG) throw malformed("not a link hello");
-      const chainId = dec.decode(r.bytes(CHAIN_ID_BYTES_MAX, "chain id"));
+      // Strict UTF-8: a chain id has one encoding (a lenient decoder would accept invalid bytes
+      // as U+FFFD, two hellos meaning the same chain).
+      const raw = r.bytes(CHAIN_ID_BYTES_MAX, "chain id");
+      let chainId: string;
+      try {
+        chainId = dec.decode(raw);
+      } catch {
+        throw malformed("chain id is not UTF-8");
+      }
       return {
         chainId,
         genesisHash: r.fixed(32, "genesis hash"),

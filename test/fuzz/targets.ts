@@ -1,0 +1,221 @@
+/**
+ * Fuzz targets (issue 12): every decoder and parser that takes untrusted input, driven by
+ * fast-check (seeded, shrinking). Properties:
+ * - only the decoder's typed error escapes (ProtocolError, RoutingError, WasmError, WalletError);
+ * - canonical encodings: when bytes decode, encoding the result gives the same bytes back (so
+ *   one message has one encoding, and decode(encode(x)) = x for every x that decodes);
+ * - schema parsers (zod, JSON) never throw, whatever the JSON.
+ * Inputs are mutations of valid encodings (bit flips, truncation, insertion, splices) and raw
+ * random bytes. Used by `npm run fuzz` (long campaign) and test/unit/fuzz.test.ts (short one).
+ */
+
+import fc from "fast-check";
+import { parseKeystore, WalletError } from "../../cli/wallet/keystore.js";
+import { ed25519KeyFromSeed } from "../../protocol/ed25519.js";
+import { isProtocolError } from "../../protocol/errors.js";
+import { decodeMessage, encodeMessage, MessageType } from "../../protocol/messages.js";
+import { decodeReceipt, encodeReceipt } from "../../protocol/receipt.js";
+import {
+  decodeTransaction,
+  encodeTransaction,
+  signCall,
+  signDeploy,
+  signTransfer,
+  type Transaction,
+} from "../../protocol/transaction.js";
+import { compileContract } from "../../workers/executor/contracts/runtime.js";
+import { WasmError } from "../../workers/executor/wasm/errors.js";
+import { METHODS } from "../../workers/gateway/rpc/methods.js";
+import { parseClientMessage } from "../../workers/gateway/subscriptions/topics.js";
+import { RoutingError } from "../../workers/routing/errors.js";
+import { decodeLinkHello, encodeLinkHello } from "../../workers/routing/link-auth.js";
+import { decodeGroth16Key, decodeGroth16Proof } from "../../workers/verifier/zk/groth16.js";
+import { decodePlonkKey, decodePlonkProof } from "../../workers/verifier/zk/plonk.js";
+
+export interface FuzzTarget {
+  readonly name: string;
+  readonly property: () => fc.IProperty<[unknown]> | fc.IProperty<never>;
+}
+
+const alice = ed25519KeyFromSeed(new Uint8Array(32).fill(1));
+const bob = ed25519KeyFromSeed(new Uint8Array(32).fill(2));
+const CHAIN = "fuzz-chain";
+
+const common = {
+  chainId: CHAIN,
+  from: alice.publicKey,
+  amount: 5n,
+  nonce: 3n,
+  gasLimit: 100_000n,
+  gasPrice: 2n,
+};
+const SEED_TXS: Transaction[] = [
+  signTransfer(alice.secretKey, { ...common, to: bob.publicKey, memo: new Uint8Array([1, 2, 3]) }),
+  signDeploy(alice.secretKey, {
+    ...common,
+    code: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]),
+    init: new Uint8Array([9]),
+  }),
+  signCall(alice.secretKey, {
+    ...common,
+    contract: new Uint8Array(32).fill(7),
+    fn: "transfer",
+    input: new Uint8Array([4, 5]),
+  }),
+];
+
+/** Mutations of `seeds`: flips, truncations, insertions, duplicated slices, or raw bytes. */
+export function mutated(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
+  const seed = fc.constantFrom(...seeds);
+  return fc.oneof(
+    fc
+      .tuple(
+        seed,
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }),
+      )
+      .map(([s, flips]) => {
+        const out = s.slice();
+        for (const [at, x] of flips) if (out.length > 0) out[at % out.length]! ^= x;
+        return out;
+      }),
+    fc.tuple(seed, fc.nat()).map(([s, n]) => s.slice(0, s.length === 0 ? 0 : n % s.length)),
+    fc.tuple(seed, fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 16 })).map(([s, at, ins]) => {
+      const i = s.length === 0 ? 0 : at % s.length;
+      return new Uint8Array([...s.subarray(0, i), ...ins, ...s.subarray(i)]);
+    }),
+    fc.tuple(seed, fc.nat(), fc.nat()).map(([s, a, b]) => {
+      const i = s.length === 0 ? 0 : a % s.length;
+      const j = s.length === 0 ? 0 : b % s.length;
+      return new Uint8Array([...s.subarray(0, Math.max(i, j)), ...s.subarray(Math.min(i, j))]);
+    }),
+    fc.uint8Array({ maxLength: 512 }),
+  );
+}
+
+const equalBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** decode either throws an accepted error or gives a value whose encoding is the input. */
+function canonical<T>(
+  name: string,
+  seeds: readonly Uint8Array[],
+  decode: (b: Uint8Array) => T,
+  encode: ((v: T) => Uint8Array) | null,
+  accepted: (e: unknown) => boolean,
+): FuzzTarget {
+  return {
+    name,
+    property: () =>
+      fc.property(mutated(seeds), (bytes) => {
+        let value: T;
+        try {
+          value = decode(bytes);
+        } catch (e) {
+          if (accepted(e)) return;
+          throw e;
+        }
+        if (encode !== null && !equalBytes(encode(value), bytes)) {
+          throw new Error(`${name}: non-canonical encoding accepted`);
+        }
+      }) as fc.IProperty<[unknown]>,
+  };
+}
+
+const MINIMAL_WASM = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 17, 2, 6, 109, 101, 109, 111,
+  114, 121, 2, 0, 4, 105, 110, 105, 116, 0, 0, 10, 4, 1, 2, 0, 11,
+]);
+
+const receipt = {
+  status: "success" as const,
+  gasUsed: 77n,
+  error: null,
+  events: [
+    { contract: new Uint8Array(32).fill(3), topic: new Uint8Array([1]), data: new Uint8Array([2, 3]) },
+  ],
+  returnData: new Uint8Array([4]),
+  contract: null,
+};
+
+export const TARGETS: readonly FuzzTarget[] = [
+  canonical(
+    "transaction",
+    SEED_TXS.map(encodeTransaction),
+    decodeTransaction,
+    encodeTransaction,
+    isProtocolError,
+  ),
+  canonical(
+    "consensus message",
+    [
+      encodeMessage({ type: MessageType.Transaction, tx: SEED_TXS[0]! }),
+      encodeMessage({ type: MessageType.GetBlocks, fromHeight: 5, count: 3 }),
+    ],
+    decodeMessage,
+    encodeMessage,
+    isProtocolError,
+  ),
+  canonical("receipt", [encodeReceipt(receipt)], decodeReceipt, encodeReceipt, isProtocolError),
+  canonical(
+    "link hello",
+    [
+      encodeLinkHello({
+        chainId: CHAIN,
+        genesisHash: new Uint8Array(32),
+        publicKey: new Uint8Array(48).fill(1),
+        nonce: new Uint8Array(32).fill(2),
+      }),
+    ],
+    decodeLinkHello,
+    encodeLinkHello,
+    (e) => e instanceof RoutingError,
+  ),
+  canonical(
+    "contract module",
+    [MINIMAL_WASM],
+    (b) => compileContract(b),
+    null,
+    (e) => isProtocolError(e) || e instanceof WasmError,
+  ),
+  canonical("groth16 key", [new Uint8Array(64 * 2 + 128 * 3 + 4)], decodeGroth16Key, null, isProtocolError),
+  canonical("groth16 proof", [new Uint8Array(256)], decodeGroth16Proof, null, isProtocolError),
+  canonical("plonk key", [new Uint8Array(512)], decodePlonkKey, null, isProtocolError),
+  canonical("plonk proof", [new Uint8Array(768)], decodePlonkProof, null, isProtocolError),
+  {
+    name: "json-rpc params",
+    property: () =>
+      fc.property(
+        fc.constantFrom(...Object.keys(METHODS)),
+        fc.jsonValue({ maxDepth: 4 }),
+        (method, params) => {
+          METHODS[method]!.params.safeParse(params);
+        },
+      ) as unknown as fc.IProperty<[unknown]>,
+  },
+  {
+    name: "subscription message",
+    property: () =>
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v) ?? ""),
+        ),
+        (text) => {
+          parseClientMessage(text);
+        },
+      ) as fc.IProperty<[unknown]>,
+  },
+  {
+    name: "keystore file",
+    property: () =>
+      fc.property(
+        fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v) ?? ""),
+        (text) => {
+          try {
+            parseKeystore(text);
+          } catch (e) {
+            if (!(e instanceof WalletError)) throw e;
+          }
+        },
+      ) as fc.IProperty<[unknown]>,
+  },
+];
