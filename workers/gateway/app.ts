@@ -15,6 +15,7 @@ import type { NodeClient, NodeDirectory } from "./node-client.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { blockRoutes } from "./routes/blocks.js";
 import { contractRoutes } from "./routes/contracts.js";
+import { p2pRoutes } from "./routes/p2p.js";
 import { statusRoutes } from "./routes/status.js";
 import { transactionRoutes } from "./routes/transactions.js";
 
@@ -32,19 +33,20 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
 
   app.use("*", async (c, next) => {
     const directory = directoryFor(c.env);
-    const raw = c.req.query("node") ?? c.req.header("x-dusk-node") ?? "0";
+    const hosted = directory.local ?? Array.from({ length: directory.size }, (_, i) => i);
+    const raw = c.req.query("node") ?? c.req.header("x-dusk-node") ?? String(hosted[0] ?? 0);
     const index = NODE_INDEX_RE.test(raw) ? Number(raw) : Number.NaN;
-    if (!(index < directory.size)) {
-      throw new ApiError(400, "INVALID_NODE", `node must be an integer in 0..${directory.size - 1}`, {
-        node: raw.slice(0, 32),
-      });
+    if (!(index < directory.size) || !hosted.includes(index)) {
+      const which =
+        directory.local === undefined
+          ? `an integer in 0..${directory.size - 1}`
+          : `one of ${hosted.join(", ")}`;
+      throw new ApiError(400, "INVALID_NODE", `node must be ${which}`, { node: raw.slice(0, 32) });
     }
     if (!started && c.env?.DEVNET_AUTOSTART !== "false") {
       // Constructing a NodeDO starts its node and its links: touch all of them once, in the
       // background, so a devnet produces blocks as soon as anything calls the gateway.
-      const wake = Promise.all(
-        Array.from({ length: directory.size }, (_, i) => directory.node(i).ensureStarted()),
-      )
+      const wake = Promise.all(hosted.map((i) => directory.node(i).ensureStarted()))
         .then(() => {
           started = true;
         })
@@ -66,6 +68,7 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
   app.route("/v1/accounts", accountRoutes);
   app.route("/v1/transactions", transactionRoutes);
   app.route("/v1/contracts", contractRoutes);
+  app.route("/v1/p2p", p2pRoutes);
   app.notFound(notFound);
   app.onError(onError);
   return app;
