@@ -29,9 +29,18 @@ export interface Devnet {
 }
 
 export async function startDevnet(
-  options: { nodes?: number; readyTimeoutMs?: number } = {},
+  options: {
+    nodes?: number;
+    readyTimeoutMs?: number;
+    /** Port to listen on (a free one by default). */
+    port?: number;
+    /** Further `--var` values (DEVNET_LOCAL_NODES, PUBLIC_URL, BOOTSTRAP_PEERS, ...). */
+    vars?: Record<string, string>;
+    /** Node index whose status answers readiness (default the gateway's default node). */
+    readyNode?: number;
+  } = {},
 ): Promise<Devnet> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const inspector = await freePort();
   const stateDir = mkdtempSync(join(tmpdir(), "dusk-edge-e2e-"));
   const args = [
@@ -47,6 +56,7 @@ export async function startDevnet(
     stateDir,
     "--var",
     `DEVNET_NODES:${options.nodes ?? 4}`,
+    ...Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
     "--show-interactive-dev-session=false",
   ];
   let log = "";
@@ -86,7 +96,8 @@ export async function startDevnet(
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
-      const r = await fetch(`${url}/v1/node/status`, { signal: AbortSignal.timeout(2_000) });
+      const query = options.readyNode === undefined ? "" : `?node=${options.readyNode}`;
+      const r = await fetch(`${url}/v1/node/status${query}`, { signal: AbortSignal.timeout(2_000) });
       if (r.ok) return { url, output: () => log, stop };
     } catch {
       // not listening yet

@@ -1,0 +1,153 @@
+// End to end across deployments: three `wrangler dev` processes (separate workerd instances, own
+// state) on loopback ports host provisioners 0-1, 2-3 and 4-5 of one 7-provisioner genesis, and a
+// Node host (node/host.ts, in this process) holds provisioner 6. Only the first node of the first
+// deployment is a bootstrap entry for the other deployments, and a node of the second one for the
+// Node host: the rest of the network is found by Kadcast lookups. Every quorum needs nodes of at
+// least two deployments (each holds at most 2/7 of the stake), so final blocks prove the links.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { type NodeHost, startNodeHost } from "../../node/host.js";
+import { type Devnet, freePort, startDevnet } from "./devnet-process.js";
+
+const NODES = 7;
+const LAYOUT = [
+  [0, 1],
+  [2, 3],
+  [4, 5],
+] as const;
+const HOST_PROVISIONER = 6;
+const FINAL_HEIGHT = 3;
+
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field below
+async function json(url: string): Promise<{ status: number; body: any }> {
+  const r = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  return { status: r.status, body: await r.json() };
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+async function distinctFreePorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  for (let i = 0; i < 10 * n && ports.size < n; i++) ports.add(await freePort());
+  return [...ports].slice(0, n);
+}
+
+interface Participant {
+  readonly label: string;
+  /** Base URL plus the query that picks the node. */
+  readonly status: string;
+  block(height: number): string;
+}
+
+describe("three deployments and a Node host", () => {
+  const deployments: Devnet[] = [];
+  let host: NodeHost | undefined;
+  let publicUrls: string[] = [];
+  const participants: Participant[] = [];
+
+  beforeAll(async () => {
+    const ports = await distinctFreePorts(LAYOUT.length);
+    publicUrls = ports.map((p) => `ws://127.0.0.1:${p}`);
+    const seedPeer = `${publicUrls[0]}/v1/p2p?node=0`;
+    const started = await Promise.allSettled(
+      LAYOUT.map((local, d) =>
+        startDevnet({
+          nodes: NODES,
+          port: ports[d]!,
+          readyNode: local[0],
+          vars: {
+            DEVNET_LOCAL_NODES: local.join(","),
+            PUBLIC_URL: publicUrls[d]!,
+            ...(d === 0 ? {} : { BOOTSTRAP_PEERS: seedPeer }),
+          },
+        }),
+      ),
+    );
+    for (const s of started) if (s.status === "fulfilled") deployments.push(s.value);
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+    host = await startNodeHost({
+      port: 0,
+      provisioner: HOST_PROVISIONER,
+      bootstrap: [`${publicUrls[1]}/v1/p2p?node=${LAYOUT[1][0]}`],
+      vars: { DEVNET_NODES: String(NODES) },
+    });
+    LAYOUT.forEach((local, d) => {
+      for (const i of local) {
+        const base = `http://127.0.0.1:${ports[d]}`;
+        participants.push({
+          label: `deployment ${d} node ${i}`,
+          status: `${base}/v1/node/status?node=${i}`,
+          block: (h) => `${base}/v1/blocks/${h}?node=${i}`,
+        });
+      }
+    });
+    const h = host;
+    participants.push({
+      label: "node host",
+      status: `${h.url}/v1/node/status`,
+      block: (height) => `${h.url}/v1/blocks/${height}`,
+    });
+  });
+
+  afterAll(async () => {
+    await host?.stop();
+    await Promise.all(deployments.map((d) => d.stop()));
+  });
+
+  it("refuses a peer of another genesis at the hello over /v1/p2p", async () => {
+    const ws = new WebSocket(`${publicUrls[2]}/v1/p2p?node=${LAYOUT[2][0]}`);
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+    ws.once("message", (data) => {
+      const hello = JSON.parse(data.toString());
+      ws.send(JSON.stringify({ ...hello, genesisHash: "00".repeat(32), nodeId: "ws://127.0.0.1:1/v1/p2p" }));
+    });
+    const c = await closed;
+    expect(c.code).toBe(4001);
+    expect(c.reason).toContain("genesis mismatch");
+  });
+
+  it("forms one network from the bootstrap list and every participant has the same final blocks", async () => {
+    const statuses = await waitFor(
+      `every participant final at height ${FINAL_HEIGHT}`,
+      async () => {
+        const all = await Promise.all(participants.map((p) => json(p.status)));
+        return all.every((s) => s.status === 200 && s.body.finalizedHeight >= FINAL_HEIGHT) ? all : undefined;
+      },
+      100_000,
+    );
+    const finalHeight = Math.min(...statuses.map((s) => s.body.finalizedHeight as number));
+    expect(finalHeight).toBeGreaterThanOrEqual(FINAL_HEIGHT);
+    for (let h = 1; h <= finalHeight; h++) {
+      const blocks = await Promise.all(participants.map((p) => json(p.block(h))));
+      const hashes = new Set(blocks.map((b) => b.body.hash));
+      expect(blocks.map((b) => [b.status, b.body.label])).toEqual(participants.map(() => [200, "final"]));
+      expect(hashes.size, `height ${h}: ${[...hashes].join(", ")}`).toBe(1);
+    }
+    // Discovery, not configuration: the second node of the first deployment only bootstraps
+    // from the first, yet links to other deployments; the Node host reaches beyond its entry.
+    const second = statuses[1]!.body;
+    expect(second.peerIds.some((a: string) => !a.startsWith(publicUrls[0]!))).toBe(true);
+    const hostStatus = statuses[statuses.length - 1]!.body;
+    expect(
+      hostStatus.peerIds.some((a: string) => a.startsWith(publicUrls[0]!) || a.startsWith(publicUrls[2]!)),
+    ).toBe(true);
+    // Every link was proven by a provisioner key of this genesis: nothing refused among peers.
+    for (const s of statuses) expect(s.body.transport.notAdmitted).toBe(0);
+  });
+});
