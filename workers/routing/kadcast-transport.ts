@@ -19,9 +19,9 @@
  * Links follow the routing core: a frame for a contact without a link (a lookup's FIND_NODES to a
  * node learned from a NODES reply, a delegate) asks the link layer to `connect` and waits in a
  * bounded queue until the link is up with the key the contact claimed (dropped otherwise).
- * Discovery: the first link, and every `discoveryIntervalMs` while the table holds fewer than K
- * contacts, start a lookup of our own id, which links us to the nodes closest to us and, through
- * their NODES replies, fills the table.
+ * Discovery: a new contact in the table (at most one lookup per 2 s), and every
+ * `discoveryIntervalMs` while the table holds fewer than K contacts, start a lookup of our own id,
+ * which links us to the nodes closest to us and, through their NODES replies, fills the table.
  */
 
 import type { Clock, Transport } from "../consensus/ports.js";
@@ -57,8 +57,10 @@ export interface KadcastTransportOptions {
 /** Contacts with frames waiting for a link, and frames per contact. */
 const WAITING_CONTACTS_MAX = 64;
 const WAITING_FRAMES_MAX = 32;
-/** The first lookup waits this long after the first link so that a few links come up first. */
+/** A lookup waits this long after a new contact so that links coming up together share one. */
 const DISCOVERY_DELAY_MS = 200;
+/** Lookups prompted by new contacts start at most this often. */
+const DISCOVERY_GAP_MS = 2_000;
 
 /** Peers whose strikes are remembered. */
 const STRIKES_PEERS_MAX = 1_024;
@@ -98,6 +100,7 @@ export class KadcastTransport implements Transport {
     },
   );
   private discoverAtMs: number | null = null;
+  private lastLookupMs = Number.NEGATIVE_INFINITY;
   private readonly linked = new Map<string, Contact>();
   private handler: MessageHandler | undefined;
   private inFlight: Promise<void>[] = [];
@@ -151,7 +154,7 @@ export class KadcastTransport implements Transport {
     this.linked.set(peer, contact);
     const now = this.deps.clock.now();
     // Hearing from the peer is what admits it to the table; a link is as good as a frame.
-    this.kadcast.table.observe(contact, now);
+    const added = this.kadcast.table.observe(contact, now).kind === "added";
     const queued = this.waiting.get(peer);
     if (queued !== undefined) {
       this.waiting.delete(peer);
@@ -159,8 +162,11 @@ export class KadcastTransport implements Transport {
       if (queued.key === contact.key) for (const f of queued.frames) this.deps.links.send(peer, f);
       else this.stats.framesQueueDropped += queued.frames.length;
     }
-    if (this.discoverAtMs === null && this.kadcast.table.size < this.kadcast.params.k) {
-      this.discoverAtMs = now + DISCOVERY_DELAY_MS;
+    // A new contact may know nodes we do not (Kademlia's join spreads this way): look again
+    // soon, at most once per DISCOVERY_GAP_MS, while the table is not full.
+    if (added && this.kadcast.table.size < this.kadcast.params.k) {
+      const at = Math.max(now + DISCOVERY_DELAY_MS, this.lastLookupMs + DISCOVERY_GAP_MS);
+      if (this.discoverAtMs === null || at < this.discoverAtMs) this.discoverAtMs = at;
     }
   }
 
@@ -181,7 +187,10 @@ export class KadcastTransport implements Transport {
   /** Starts a lookup of our own id now (also run by `tick` on its schedule). */
   discover(nowMs: number): boolean {
     const started = this.kadcast.bootstrap([], nowMs);
-    if (started) this.stats.lookups++;
+    if (started) {
+      this.stats.lookups++;
+      this.lastLookupMs = nowMs;
+    }
     return started;
   }
 
