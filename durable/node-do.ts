@@ -26,7 +26,7 @@ import { openNode } from "../workers/consensus/node.js";
 import type { NodeApi } from "../workers/consensus/node-api.js";
 import type { Logger, LogLevel } from "../workers/consensus/node-options.js";
 import { KadcastTransport } from "../workers/routing/kadcast-transport.js";
-import { PeerLinks } from "../workers/routing/peer-links.js";
+import { CLOSE_IDLE, PeerLinks } from "../workers/routing/peer-links.js";
 import type { Rng } from "../workers/routing/rng.js";
 import { WebCryptoSignatureVerifier } from "../workers/verifier/ed25519-webcrypto.js";
 import {
@@ -390,7 +390,8 @@ export class NodeDO extends DurableObject<Env> {
         kadcast.linkUp(peer, publicKey);
         return node.onPeerConnected(peer);
       },
-      onPeerDisconnected: (peer) => kadcast.linkDown(peer),
+      // An idle close keeps the contact in the table: it is dialed again when needed.
+      onPeerDisconnected: (peer, code) => kadcast.linkDown(peer, code === CLOSE_IDLE),
       onDialFailed: (address) => kadcast.linkFailed(address),
       wanted: (peer) => kadcast.wanted(peer),
       onMessage: async (peer, bytes) => {

@@ -27,6 +27,8 @@ interface Peer {
   readonly kadcast: KadcastTransport;
   readonly delivered: Uint8Array[];
   readonly closes: Array<{ code: number; reason: string }>;
+  /** Refusals of our dials, as logged. */
+  readonly refused: Array<{ code: number; reason: string }>;
 }
 
 /** In-memory network: sockets deliver through one FIFO queue, drained explicitly. */
@@ -42,7 +44,7 @@ class Net {
 
   add(
     i: number,
-    options: Partial<PeerLinksOptions> & { chainId?: string } = {},
+    options: Partial<PeerLinksOptions> & { chainId?: string; k?: number; refreshIntervalMs?: number } = {},
     handler: Partial<LinkHandler> = {},
   ): Peer {
     const name = `mem://node-${i}`;
@@ -51,6 +53,7 @@ class Net {
     const rng = new SeededRng(100 + i);
     const delivered: Uint8Array[] = [];
     const closes: Array<{ code: number; reason: string }> = [];
+    const refused: Array<{ code: number; reason: string }> = [];
     const links: PeerLinks = new PeerLinks(
       {
         chainId: "c",
@@ -73,14 +76,22 @@ class Net {
         randomBytes: (n) => Uint8Array.from({ length: n }, () => rng.nextU32() & 0xff),
         rng,
         log: (level, event, data) => {
-          if (event === "peer-link-closed")
-            closes.push({ code: data?.code as number, reason: String(data?.reason) });
           void level;
+          const entry = { code: data?.code as number, reason: String(data?.reason) };
+          if (event === "peer-link-closed") closes.push(entry);
+          if (event === "peer-refused-link") refused.push(entry);
         },
       },
     );
     const kadcast = new KadcastTransport(
-      { publicKey: key.publicKey, address: name },
+      {
+        publicKey: key.publicKey,
+        address: name,
+        params: {
+          ...(options.k ? { k: options.k } : {}),
+          ...(options.refreshIntervalMs ? { refreshIntervalMs: options.refreshIntervalMs } : {}),
+        },
+      },
       {
         clock: this.clock,
         rng,
@@ -96,7 +107,7 @@ class Net {
     });
     links.attach({
       onPeerConnected: async (p, k) => kadcast.linkUp(p, k),
-      onPeerDisconnected: (p) => kadcast.linkDown(p),
+      onPeerDisconnected: (p, code) => kadcast.linkDown(p, code === CLOSE_IDLE),
       onDialFailed: (a) => kadcast.linkFailed(a),
       wanted: (p) => kadcast.wanted(p),
       onMessage: async (p, bytes) => {
@@ -105,7 +116,7 @@ class Net {
       onScheduleChanged: () => {},
       ...handler,
     });
-    const peer: Peer = { name, links, kadcast, delivered, closes };
+    const peer: Peer = { name, links, kadcast, delivered, closes, refused };
     this.peers.set(name, peer);
     return peer;
   }
@@ -185,6 +196,43 @@ describe("PeerLinks + KadcastTransport: links follow the routing table", () => {
       expect(p.delivered.filter((b) => b.length === 3_000)).toHaveLength(p === peers[5] ? 0 : 1);
   });
 
+  it("with K below the network size, tables stay bounded and broadcast still reaches everyone", async () => {
+    // K = 2 and 12 nodes: at most two contacts per bucket instead of all 11 peers; a link the
+    // table does not hold closes once idle (idleMs 2 s) and the contact is dialed again on use.
+    const n = 12;
+    const net = new Net(Array.from({ length: n }, (_, i) => i));
+    const peers = Array.from({ length: n }, (_, i) =>
+      net.add(i, {
+        k: 2,
+        idleMs: 2_000,
+        // Self-lookups find only the K closest; the other buckets fill by refresh (10 min by default).
+        refreshIntervalMs: 1_000,
+        ...(i === 0 ? {} : { bootstrap: ["mem://node-0"] }),
+      }),
+    );
+    await net.run(5_000, 100);
+    for (const p of peers) {
+      const table = p.kadcast.kadcast.table;
+      expect(table.size).toBeGreaterThan(0);
+      expect(table.size).toBeLessThan(n - 1);
+      for (let b = 0; b < 256; b++) expect(table.bucketSize(b)).toBeLessThanOrEqual(2);
+    }
+    peers[3]!.kadcast.broadcast(new Uint8Array(100).fill(5));
+    await net.run(500);
+    for (const p of peers)
+      expect(p.delivered.filter((b) => b.length === 100)).toHaveLength(p === peers[3] ? 0 : 1);
+  });
+
+  it("refuses a link beyond linksMax when every link is one the routing table holds (4007)", async () => {
+    const net = new Net([0, 1, 2]);
+    const a = net.add(0, { linksMax: 1 });
+    net.add(1, { bootstrap: ["mem://node-0"] });
+    net.add(2, { bootstrap: ["mem://node-0"] });
+    await net.run(1_000);
+    expect(a.links.peers()).toHaveLength(1);
+    expect(a.links.stats.limitRefused).toBeGreaterThanOrEqual(1);
+  });
+
   it("keeps one link when two nodes dial each other at once", async () => {
     const net = new Net([0, 1]);
     const a = net.add(0, { bootstrap: ["mem://node-1"] });
@@ -216,9 +264,11 @@ describe("PeerLinks + KadcastTransport: links follow the routing table", () => {
     expect(a.links.stats.helloRejected).toBeGreaterThanOrEqual(1);
     expect(stranger.links.peers()).toEqual([]);
     expect(other.links.peers()).toEqual([]);
-    // The refused dialers learn why from the close code (logged by the side that closed).
-    expect(CLOSE_NOT_ADMITTED).toBe(4006);
-    expect(CLOSE_MISMATCH).toBe(4001);
+    // The refused dialers learn why from the close code and log it.
+    expect(stranger.refused.map((r) => r.code)).toContain(CLOSE_NOT_ADMITTED);
+    // Hellos cross: each side of a genesis mismatch refuses the other's at once.
+    expect(other.links.stats.helloRejected).toBeGreaterThanOrEqual(1);
+    expect(a.links.stats.refusedByPeer).toBe(0);
   });
 
   it("retries an unreachable bootstrap entry with growing delays and gives up an on-demand dial after two", async () => {

@@ -19,6 +19,8 @@
  * Links follow the routing core: a frame for a contact without a link (a lookup's FIND_NODES to a
  * node learned from a NODES reply, a delegate) asks the link layer to `connect` and waits in a
  * bounded queue until the link is up with the key the contact claimed (dropped otherwise).
+ * Tables are not symmetric: a peer may close a link it has no room for (idle), while we keep the
+ * contact and dial again when we next need it.
  * Discovery: a new contact in the table (at most one lookup per 2 s), and every
  * `discoveryIntervalMs` while the table holds fewer than K contacts, start a lookup of our own id,
  * which links us to the nodes closest to us and, through their NODES replies, fills the table.
@@ -170,12 +172,17 @@ export class KadcastTransport implements Transport {
     }
   }
 
-  /** A dial the routing core asked for failed: its queued frames are dropped. */
+  /** A dial the routing core asked for failed: its queued frames go, and so does the contact. */
   linkFailed(address: string): void {
     const queued = this.waiting.get(address);
-    if (queued === undefined) return;
-    this.waiting.delete(address);
-    this.stats.framesQueueDropped += queued.frames.length;
+    if (queued !== undefined) {
+      this.waiting.delete(address);
+      this.stats.framesQueueDropped += queued.frames.length;
+    }
+    if (this.linked.has(address)) return;
+    for (const c of this.kadcast.table.all()) {
+      if (c.address === address) this.kadcast.table.remove(c.key, c.id);
+    }
   }
 
   /** Whether the routing table holds the peer of this link (links it does not hold may close). */
@@ -194,11 +201,15 @@ export class KadcastTransport implements Transport {
     return started;
   }
 
-  linkDown(peer: string): void {
+  /**
+   * The link to `peer` closed. `keepContact` (an idle close: the peer had no use for the link)
+   * keeps it in the table: the next frame for it dials again. Otherwise it leaves the table.
+   */
+  linkDown(peer: string, keepContact = false): void {
     const contact = this.linked.get(peer);
     if (contact === undefined) return;
     this.linked.delete(peer);
-    this.kadcast.table.remove(contact.key, contact.id);
+    if (!keepContact) this.kadcast.table.remove(contact.key, contact.id);
   }
 
   /** A binary frame from a linked peer; returns the error for the link layer to score the peer. */

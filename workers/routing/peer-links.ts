@@ -69,7 +69,11 @@ const CLOSE_REASON_CHARS_MAX = 120;
 /** A peer address: a DO name or a ws(s) URL (checked where it enters, in the hello). */
 const ADDRESS_RE = /^[A-Za-z0-9._:/?=&%[\]-]{1,200}$/;
 
-export const LINKS_MAX_DEFAULT = 64;
+/**
+ * Above a full table for the networks in view: K * (log2(N / K) + 1) is about 140 contacts at
+ * N = 1000 with K = 20. A node at the limit with only wanted links refuses newcomers (4007).
+ */
+export const LINKS_MAX_DEFAULT = 192;
 export const IDLE_MS_DEFAULT = 120_000;
 export const BAN_MS_DEFAULT = 10 * 60_000;
 /** Sockets between open and proven key, and dial entries, at most. */
@@ -130,8 +134,8 @@ export interface PeerLinksHost {
 export interface LinkHandler {
   /** An authenticated link: `publicKey` is the key the peer proved. */
   onPeerConnected(peer: string, publicKey: Uint8Array): Promise<void>;
-  /** The link to `peer` closed (and no newer one replaced it). */
-  onPeerDisconnected?(peer: string): void;
+  /** The link to `peer` closed (and no newer one replaced it), with the close code. */
+  onPeerDisconnected?(peer: string, code: number): void;
   onMessage(peer: string, bytes: Uint8Array): Promise<void>;
   /** A dial the routing core asked for failed for good. */
   onDialFailed?(address: string): void;
@@ -156,6 +160,7 @@ export interface PeerLinksStats {
   idleClosed: number;
   limitRefused: number;
   duplicatesClosed: number;
+  refusedByPeer: number;
 }
 
 interface Link {
@@ -176,6 +181,8 @@ interface SocketState {
   auth: { peer: string; handshake: LinkHandshake; helloSeen: boolean } | null;
   /** Name once the link is up. */
   peer: string | null;
+  /** We closed it (a refusal of ours is not the peer refusing us). */
+  closedByUs?: boolean;
 }
 
 interface Dial {
@@ -213,6 +220,7 @@ export class PeerLinks {
     idleClosed: 0,
     limitRefused: 0,
     duplicatesClosed: 0,
+    refusedByPeer: 0,
   };
 
   constructor(
@@ -475,13 +483,20 @@ export class PeerLinks {
       // Already closed.
     }
     const peer = s.peer;
+    const refusal = code >= 4000 && code < 5000 && code !== CLOSE_REPLACED && code !== CLOSE_IDLE;
+    if (s.outbound && !s.closedByUs && refusal) {
+      // The peer refused us (another chain or genesis, not admitted, banned, full): say why here.
+      // It may do so after our side already took its proof (both check at once).
+      this.stats.refusedByPeer += 1;
+      this.host.log("warn", "peer-refused-link", { peer: s.dialed, code, reason });
+    }
     let wasReady = false;
     if (peer !== null && this.ready.get(peer)?.socket === socket) {
       wasReady = true;
       this.ready.delete(peer);
       this.stats.linksClosed += 1;
       this.host.log("info", "peer-link-closed", { peer, code, reason });
-      this.handler?.onPeerDisconnected?.(peer);
+      this.handler?.onPeerDisconnected?.(peer, code);
     }
     // The dial that opened this socket, or the bootstrap dial whose link this was: retry.
     for (const d of [...this.dials.values()]) {
@@ -652,6 +667,8 @@ export class PeerLinks {
   }
 
   private drop(socket: LinkSocket, code: number, reason: string): void {
+    const s = this.sockets.get(socket);
+    if (s !== undefined) s.closedByUs = true;
     try {
       socket.close(code, reason.slice(0, CLOSE_REASON_CHARS_MAX));
     } catch {
