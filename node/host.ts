@@ -186,7 +186,7 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
       return node.onPeerConnected(peer);
     },
     // An idle close keeps the contact in the table: it is dialed again when needed.
-      onPeerDisconnected: (peer, code) => kadcast.linkDown(peer, code === CLOSE_IDLE),
+    onPeerDisconnected: (peer, code) => kadcast.linkDown(peer, code === CLOSE_IDLE),
     onDialFailed: (to) => kadcast.linkFailed(to),
     wanted: (peer) => kadcast.wanted(peer),
     onMessage: async (peer, bytes) => {

@@ -9,7 +9,6 @@ import { KadcastTransport } from "../../workers/routing/kadcast-transport.js";
 import {
   CLOSE_IDLE,
   CLOSE_MISBEHAVING,
-  CLOSE_MISMATCH,
   CLOSE_NOT_ADMITTED,
   type LinkHandler,
   type LinkSocket,
