@@ -7,6 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { type NodeHost, startNodeHost } from "../../node/host.js";
+import { toHex } from "../../protocol/bytes.js";
+import { devAccountKey } from "../../protocol/keys.js";
+import { encodeTransaction, signTransfer } from "../../protocol/transaction.js";
 import { type Devnet, freePort, startDevnet } from "./devnet-process.js";
 
 const NODES = 7;
@@ -19,8 +22,8 @@ const HOST_PROVISIONER = 6;
 const FINAL_HEIGHT = 3;
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field below
-async function json(url: string): Promise<{ status: number; body: any }> {
-  const r = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
+  const r = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
   return { status: r.status, body: await r.json() };
 }
 
@@ -57,10 +60,12 @@ describe("three deployments and a Node host", () => {
   let host: NodeHost | undefined;
   let publicUrls: string[] = [];
   const participants: Participant[] = [];
+  let gateways: string[] = [];
 
   beforeAll(async () => {
     const ports = await distinctFreePorts(LAYOUT.length);
     publicUrls = ports.map((p) => `ws://127.0.0.1:${p}`);
+    gateways = ports.map((p) => `http://127.0.0.1:${p}`);
     const seedPeer = `${publicUrls[0]}/v1/p2p?node=0`;
     const started = await Promise.allSettled(
       LAYOUT.map((local, d) =>
@@ -149,5 +154,56 @@ describe("three deployments and a Node host", () => {
     ).toBe(true);
     // Every link was proven by a provisioner key of this genesis: nothing refused among peers.
     for (const s of statuses) expect(s.body.transport.notAdmitted).toBe(0);
+  });
+
+  it("carries a transfer submitted in one deployment into a final block every participant holds", async () => {
+    // Same defaults as wrangler.jsonc (DEVNET_SEED, CHAIN_ID), which every participant uses.
+    const alice = devAccountKey("dusk-edge-devnet", 3);
+    const bob = devAccountKey("dusk-edge-devnet", 4);
+    const entry = `${gateways[2]}`;
+    const status = await json(`${entry}/v1/node/status?node=${LAYOUT[2][1]}`);
+    const account = await json(`${entry}/v1/accounts/${toHex(alice.publicKey)}?node=${LAYOUT[2][1]}`);
+    const tx = signTransfer(alice.secretKey, {
+      chainId: status.body.chainId,
+      from: alice.publicKey,
+      to: bob.publicKey,
+      amount: 777n,
+      nonce: BigInt(account.body.nonce) + 1n,
+      gasLimit: 21_000n,
+      gasPrice: 1n,
+      memo: new Uint8Array(0),
+    });
+    const submitted = await json(`${entry}/v1/transactions?node=${LAYOUT[2][1]}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ tx: toHex(encodeTransaction(tx)) }),
+    });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
+    const id: string = submitted.body.id;
+    // Final as seen from the first deployment, which only hears of it over the links.
+    const seen = await waitFor(
+      `transaction ${id} final in deployment 0`,
+      async () => {
+        const r = await json(`${gateways[0]}/v1/transactions/${id}?node=${LAYOUT[0][1]}`);
+        return r.status === 200 && r.body.label === "final" ? r.body : undefined;
+      },
+      60_000,
+    );
+    const blocks = await waitFor(
+      `block ${seen.height} on every participant`,
+      async () => {
+        const all = await Promise.all(
+          participants.map((p) =>
+            json(p.block(seen.height)).catch((e: unknown) => {
+              throw new Error(`${p.label}: ${String(e)} ${String((e as Error).cause)}`);
+            }),
+          ),
+        );
+        return all.every((b) => b.status === 200) ? all : undefined;
+      },
+      20_000,
+    );
+    for (const b of blocks) expect(b.body.transactions).toContain(id);
+    expect(new Set(blocks.map((b) => b.body.hash)).size).toBe(1);
   });
 });

@@ -2,7 +2,7 @@
 // (refusals with close codes, stake-bound admission, frame limits). The link policy itself
 // (discovery, backoff, idle closes, bans) is tested over in-memory sockets in
 // test/unit/routing-peer-links.test.ts.
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { StatusJson } from "../../durable/node-views.js";
 import {
@@ -187,6 +187,31 @@ describe("peer link handshake (against node-0)", () => {
     const closed = await p.closed;
     expect(closed.code).toBe(CLOSE_MISBEHAVING);
     expect(closed.reason).toBe("ROUTING_UNKNOWN_TYPE");
+  });
+});
+
+describe("gateway /v1/p2p", () => {
+  it("hands a WebSocket upgrade to the chosen node and answers 426 without one", async () => {
+    const r = await exports.default.fetch(
+      new Request("https://gateway/v1/p2p?node=0", { headers: { Upgrade: "websocket" } }),
+    );
+    expect(r.status).toBe(101);
+    const ws = r.webSocket!;
+    const hello = new Promise<string>((resolve) =>
+      ws.addEventListener("message", (e) => {
+        if (typeof e.data === "string") resolve(e.data);
+      }),
+    );
+    ws.accept();
+    expect(JSON.parse(await hello).nodeId).toBe("node-0");
+    ws.close(1000, "done");
+    const plain = await exports.default.fetch(new Request("https://gateway/v1/p2p?node=0"));
+    expect(plain.status).toBe(426);
+    expect(((await plain.json()) as { error: { code: string } }).error.code).toBe("UPGRADE_REQUIRED");
+    const other = await exports.default.fetch(
+      new Request("https://gateway/v1/p2p?node=7", { headers: { Upgrade: "websocket" } }),
+    );
+    expect(other.status).toBe(400);
   });
 });
 
