@@ -7,7 +7,8 @@
  * Environment: PORT (default 8787), NODES (default 4), FRESH=1 (wipe this devnet's state first),
  * INSPECTOR_PORT (wrangler's inspector; default: wrangler's choice). Several deployments of one
  * genesis: LOCAL_NODES ("0,1": the provisioners this one hosts) and BOOTSTRAP (comma separated
- * ws:// URLs of peers); PUBLIC_URL is then ws://127.0.0.1:<PORT>.
+ * ws:// URLs of peers); PUBLIC_URL is then ws://127.0.0.1:<PORT> and the inspector port, unless
+ * INSPECTOR_PORT says otherwise, PORT + 10000.
  * State persists in .wrangler/devnet/nodes-<N> (the genesis depends on N; -port-<PORT> added with
  * LOCAL_NODES); wrangler's own output goes to .wrangler/devnet/wrangler.log (wrangler-<PORT>.log).
  */
@@ -52,6 +53,8 @@ const args = [
   "--show-interactive-dev-session=false",
 ];
 if (process.env.INSPECTOR_PORT) args.push("--inspector-port", process.env.INSPECTOR_PORT);
+// Several deployments on one machine would all take wrangler's default inspector port (9229).
+else if (shared && PORT + 10_000 <= 65_535) args.push("--inspector-port", String(PORT + 10_000));
 if (shared) {
   args.push("--var", `PUBLIC_URL:ws://127.0.0.1:${PORT}`);
   if (LOCAL_NODES !== "") args.push("--var", `DEVNET_LOCAL_NODES:${LOCAL_NODES}`);
