@@ -43,7 +43,7 @@ export interface DevnetConfig {
 export const BOOTSTRAP_PEERS_MAX = 16;
 const WS_URL_RE = /^wss?:\/\/[A-Za-z0-9.:[\]-]{1,100}(\/[A-Za-z0-9._/?=&%-]{0,90})?$/;
 
-/** At most this many nodes in one deployment (a full mesh has n*(n-1)/2 links). */
+/** At most this many provisioners in the dev genesis (each one's proof of possession is checked at start). */
 export const DEVNET_NODES_MAX = 64;
 /** Funded dev accounts in the genesis (`devAccountKey(seed, 0..15)`). */
 export const DEVNET_ACCOUNTS = 16;
