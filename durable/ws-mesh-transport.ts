@@ -43,7 +43,11 @@ export function wireOutbound(ws: WebSocket, links: () => PeerLinks | null, after
     const l = links();
     const data = frameData(event.data);
     if (l === null || data === null) return;
-    void l.onFrame(ws, data).finally(after);
+    l.onFrame(ws, data)
+      .catch((e: unknown) =>
+        console.error(JSON.stringify({ level: "error", event: "peer-frame-failed", error: String(e) })),
+      )
+      .finally(after);
   });
   ws.addEventListener("close", (event) => {
     links()?.onClosed(ws, event.code, event.reason);

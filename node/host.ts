@@ -111,7 +111,10 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
     sockets.set(ws, socket);
     ws.on("message", (data: RawData, isBinary: boolean) => {
       const frame = isBinary ? copyBytes(data) : data.toString();
-      void links.onFrame(socket, frame).finally(after);
+      links
+        .onFrame(socket, frame)
+        .catch((e: unknown) => log("error", "handler-failed", { handler: "frame", error: String(e) }))
+        .finally(after);
     });
     ws.on("close", (code: number, reason: Buffer) => {
       sockets.delete(ws);
