@@ -42,9 +42,12 @@ import {
 import type { Env } from "./env.js";
 import {
   type AccountJson,
+  type ActivityJson,
   accountJson,
+  activityJson,
   type BlockJson,
   blockJson,
+  type CommitteesJson,
   type ContractJson,
   contractJson,
   type EventJson,
@@ -59,6 +62,9 @@ import {
 } from "./node-views.js";
 import { SqlChainStore } from "./sql-chain-store.js";
 import { acceptInbound, attachmentOf, dialUrl, frameData, wireOutbound } from "./ws-mesh-transport.js";
+
+/** Blocks one `blockRange` call returns at most. */
+export const BLOCK_RANGE_MAX = 64;
 
 /** Keys one `readState` call answers at most (the gateway asks again for more). */
 const READ_STATE_KEYS_MAX = 64;
@@ -137,6 +143,71 @@ export class NodeDO extends DurableObject<Env> {
       if (!Number.isSafeInteger(height) || height < 0) return null;
       const view = node.blockByHeight(height);
       return view === undefined ? null : blockJson(view);
+    });
+  }
+
+  /** Blocks `from..to` (at most BLOCK_RANGE_MAX) with their transactions' parties and events. */
+  async activity(from: number, to: number): Promise<ActivityJson[]> {
+    return this.guard("activity", async () => {
+      const { node } = this.require();
+      const out: ActivityJson[] = [];
+      const last = Math.min(to, from + BLOCK_RANGE_MAX - 1, node.status().height);
+      for (let h = Math.max(1, from); h <= last; h++) {
+        const view = node.blockByHeight(h);
+        if (view !== undefined) out.push(activityJson(view, (id) => node.contracts.receipt(id)));
+      }
+      return out;
+    });
+  }
+
+  async provisioners(): Promise<Array<{ publicKey: string; stake: string }>> {
+    return this.guard("provisioners", async () =>
+      this.require()
+        .node.provisionerList()
+        .map((p) => ({ publicKey: toHex(p.publicKey), stake: String(p.stake) })),
+    );
+  }
+
+  async committees(): Promise<CommitteesJson> {
+    return this.guard("committees", async () => {
+      const c = this.require().node.currentCommittees();
+      const members = (m: ReadonlyArray<{ publicKey: Uint8Array; credits: number }>) =>
+        m.map((x) => ({ publicKey: toHex(x.publicKey), credits: x.credits }));
+      return {
+        round: c.round,
+        iteration: c.iteration,
+        generator: toHex(c.generator),
+        validation: members(c.validation),
+        ratification: members(c.ratification),
+      };
+    });
+  }
+
+  async gasPrice(): Promise<{ minimum: string; suggested: string }> {
+    return this.guard("gasPrice", async () => {
+      const p = this.require().node.gasPrice();
+      return { minimum: String(p.minimum), suggested: String(p.suggested) };
+    });
+  }
+
+  async blockByHash(hashHex: string): Promise<BlockJson | null> {
+    return this.guard("blockByHash", async () => {
+      const view = this.require().node.blockByHash(fromHex(hashHex, 32, "block hash"));
+      return view === undefined ? null : blockJson(view);
+    });
+  }
+
+  /** Blocks `from..to` inclusive that exist, at most BLOCK_RANGE_MAX of them. */
+  async blockRange(from: number, to: number): Promise<BlockJson[]> {
+    return this.guard("blockRange", async () => {
+      const { node } = this.require();
+      const out: BlockJson[] = [];
+      const last = Math.min(to, from + BLOCK_RANGE_MAX - 1, node.status().height);
+      for (let h = Math.max(0, from); h <= last; h++) {
+        const view = node.blockByHeight(h);
+        if (view !== undefined) out.push(blockJson(view));
+      }
+      return out;
     });
   }
 

@@ -308,3 +308,88 @@ export function queryJson(r: QueryResult): QueryJson {
     })),
   };
 }
+
+/** What a block did, for subscriptions: its transactions with the parties and events. */
+export interface ActivityJson {
+  readonly height: number;
+  readonly hash: string;
+  readonly label: LabelName;
+  readonly timestampMs: number;
+  readonly prevHash: string;
+  readonly generator: string;
+  readonly iteration: number;
+  readonly stateRoot: string;
+  readonly gasUsed: string;
+  readonly txs: Array<{
+    readonly id: string;
+    readonly kind: "transfer" | "deploy" | "call";
+    readonly from: string;
+    readonly to: string | null;
+    readonly contract: string | null;
+    readonly amount: string;
+    readonly nonce: string;
+    readonly gasLimit: string;
+    readonly gasPrice: string;
+    readonly gasUsed: string;
+    readonly errorCode: string | null;
+    readonly status: "success" | "reverted";
+    readonly events: Array<{
+      readonly contract: string;
+      readonly topic: string;
+      readonly data: string;
+      readonly index: number;
+    }>;
+  }>;
+}
+
+export function activityJson(view: BlockView, receiptOf: (id: string) => Receipt | undefined): ActivityJson {
+  return {
+    height: view.block.header.height,
+    hash: toHex(view.hash),
+    label: labelName(view.label),
+    timestampMs: view.block.header.timestampMs,
+    prevHash: toHex(view.block.header.prevHash),
+    generator: toHex(view.block.header.generator),
+    iteration: view.block.header.iteration,
+    stateRoot: toHex(view.block.header.stateRoot),
+    gasUsed: String(view.block.header.gasUsed),
+    txs: view.block.transactions.map((tx) => {
+      const id = transactionIdHex(tx);
+      const receipt = receiptOf(id);
+      const contract =
+        tx.kind === TxKind.Deploy
+          ? toHex(contractIdOf(tx.from, tx.nonce))
+          : tx.kind === TxKind.Call
+            ? toHex(tx.contract)
+            : null;
+      return {
+        id,
+        kind: TX_KIND_NAMES[tx.kind],
+        from: toHex(tx.from),
+        to: tx.kind === TxKind.Transfer ? toHex(tx.to) : null,
+        contract,
+        amount: String(tx.amount),
+        nonce: String(tx.nonce),
+        gasLimit: String(tx.gasLimit),
+        gasPrice: String(tx.gasPrice),
+        gasUsed: String(receipt?.gasUsed ?? 0n),
+        errorCode: receipt?.error?.code ?? null,
+        status: receipt?.status ?? "success",
+        events: (receipt?.events ?? []).map((e, index) => ({
+          contract: toHex(e.contract),
+          topic: toHex(e.topic),
+          data: toHex(e.data),
+          index,
+        })),
+      };
+    }),
+  };
+}
+
+export interface CommitteesJson {
+  readonly round: number;
+  readonly iteration: number;
+  readonly generator: string;
+  readonly validation: Array<{ readonly publicKey: string; readonly credits: number }>;
+  readonly ratification: Array<{ readonly publicKey: string; readonly credits: number }>;
+}

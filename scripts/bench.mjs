@@ -304,6 +304,19 @@ console.log("\nf. WASM VM against native WebAssembly (bench/wasm-bench.ts)");
     console.log(`wasm benchmark could not run (exit ${r.status})`);
   }
 }
+// RPC (issue 9): bench/rpc-bench.ts, autocannon against wrangler dev, beside a bare Hono route.
+console.log("\ng. RPC throughput against a bare Hono route (bench/rpc-bench.ts)");
+{
+  const { spawnSync } = await import("node:child_process");
+  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/rpc-bench.ts"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  if (r.status !== 0) {
+    failed = true;
+    console.log(`rpc benchmark could not run (exit ${r.status})`);
+  }
+}
 
 console.log(`\nTotal bench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
 process.exit(failed ? 1 : 0);

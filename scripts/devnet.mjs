@@ -13,7 +13,7 @@
  * LOCAL_NODES); wrangler's own output goes to .wrangler/devnet/wrangler.log (wrangler-<PORT>.log).
  */
 
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdirSync, rmSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 
@@ -39,6 +39,22 @@ const logPath = join(".wrangler", "devnet", shared ? `wrangler-${PORT}.log` : "w
 if (process.env.FRESH === "1") rmSync(stateDir, { recursive: true, force: true });
 mkdirSync(stateDir, { recursive: true });
 const log = createWriteStream(logPath, { flags: "w" });
+
+// The archive's D1 migrations (migrations/, drizzle-kit) for this state directory: idempotent.
+const migrate = spawnSync(
+  join("node_modules", ".bin", "wrangler"),
+  ["d1", "migrations", "apply", "dusk-edge-archive", "--local", "--persist-to", stateDir],
+  {
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      PATH: `${resolve("node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
+      CI: "true",
+      WRANGLER_SEND_METRICS: "false",
+    },
+  },
+);
+if (migrate.status !== 0) fail(`applying the archive migrations failed:\n${migrate.stdout}${migrate.stderr}`);
 
 const args = [
   "dev",

@@ -4,7 +4,7 @@
  * group afterwards. Used by the end-to-end tests.
  */
 
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -34,15 +34,23 @@ export async function startDevnet(
     readyTimeoutMs?: number;
     /** Port to listen on (a free one by default). */
     port?: number;
-    /** Further `--var` values (DEVNET_LOCAL_NODES, PUBLIC_URL, BOOTSTRAP_PEERS, ...). */
+    /** Reuse this state directory (a restart); it is then kept on stop. */
+    stateDir?: string;
+    /** Extra vars for wrangler dev (`--var NAME:value`: DEVNET_LOCAL_NODES, PUBLIC_URL, ...). */
     vars?: Record<string, string>;
-    /** Node index whose status answers readiness (default the gateway's default node). */
-    readyNode?: number;
   } = {},
 ): Promise<Devnet> {
   const port = options.port ?? (await freePort());
   const inspector = await freePort();
-  const stateDir = mkdtempSync(join(tmpdir(), "dusk-edge-e2e-"));
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), "dusk-edge-e2e-"));
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
+  // The archive's D1 migrations, as `npm start` applies them.
+  const migrate = spawnSync(
+    "npx",
+    ["wrangler", "d1", "migrations", "apply", "dusk-edge-archive", "--local", "--persist-to", stateDir],
+    { encoding: "utf8", env, timeout: 60_000 },
+  );
+  if (migrate.status !== 0) throw new Error(`archive migrations failed: ${migrate.stdout}${migrate.stderr}`);
   const args = [
     "wrangler",
     "dev",
@@ -63,7 +71,7 @@ export async function startDevnet(
   const child: ChildProcess = spawn("npx", args, {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" },
+    env,
   });
   const keep = (chunk: Buffer) => {
     log += chunk.toString();
@@ -90,14 +98,14 @@ export async function startDevnet(
       await exited;
       clearTimeout(timer);
     }
-    rmSync(stateDir, { recursive: true, force: true });
+    if (options.stateDir === undefined) rmSync(stateDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
-      const query = options.readyNode === undefined ? "" : `?node=${options.readyNode}`;
-      const r = await fetch(`${url}/v1/node/status${query}`, { signal: AbortSignal.timeout(2_000) });
+      // Not metered even when API keys are required; any gateway request wakes the nodes.
+      const r = await fetch(`${url}/v1/openapi.json`, { signal: AbortSignal.timeout(2_000) });
       if (r.ok) return { url, output: () => log, stop };
     } catch {
       // not listening yet

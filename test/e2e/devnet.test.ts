@@ -2,6 +2,9 @@
 // transfers submitted over HTTP, seen in final blocks with the right balances on every node.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { AbiReader, AbiWriter } from "../../contracts/abi.js";
+import { buildExample } from "../../contracts/build.js";
 import { toHex } from "../../protocol/bytes.js";
 import { devAccountKey } from "../../protocol/keys.js";
 import {
@@ -240,6 +243,18 @@ describe("devnet under wrangler dev", () => {
     });
     expect(query.body).toMatchObject({ ok: true, returnData: u64(7n) });
 
+    // The same query over JSON-RPC, batched with a block lookup.
+    const rpc = await json(`${devnet.url}/rpc`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([
+        { jsonrpc: "2.0", id: 1, method: "contract_query", params: { id, fn: "get" } },
+        { jsonrpc: "2.0", id: 2, method: "tx_get", params: { id: ok.id } },
+      ]),
+    });
+    expect(rpc.body[0].result).toMatchObject({ ok: true, returnData: u64(7n) });
+    expect(rpc.body[1].result.receipt.status).toBe("success");
+
     const sim = await json(`${devnet.url}/v1/contracts/${id}/simulate`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -251,5 +266,122 @@ describe("devnet under wrangler dev", () => {
     // Simulation changed nothing.
     const after = await json(`${devnet.url}/v1/contracts/${id}/storage/${key}`);
     expect(after.body.value).toBe(u64(7n));
+  });
+
+  it("an AssemblyScript token from contracts/ deploys and transfers over HTTP; balances and events read back after finality", async () => {
+    const dave = devAccountKey(seed, 3);
+    const erin = devAccountKey(seed, 4);
+    const chainId: string = (await json(`${devnet.url}/v1/node/status`)).body.chainId;
+    let nonce = BigInt((await json(`${devnet.url}/v1/accounts/${toHex(dave.publicKey)}`)).body.nonce);
+    const post = (path: string, body: unknown) =>
+      json(`${devnet.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const finalTx = async (bytes: Uint8Array) => {
+      const r = await post("/v1/transactions", { tx: toHex(bytes) });
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+      return waitFor(
+        `transaction ${r.body.id} final`,
+        async () => {
+          const t = await json(`${devnet.url}/v1/transactions/${r.body.id}`);
+          return t.status === 200 && t.body.label === "final" ? t.body : undefined;
+        },
+        90_000,
+      );
+    };
+    const { wasm } = await buildExample("token");
+    nonce += 1n;
+    const token = contractIdOf(dave.publicKey, nonce);
+    const deployed = await finalTx(
+      encodeTransaction(
+        signDeploy(dave.secretKey, {
+          chainId,
+          from: dave.publicKey,
+          amount: 0n,
+          nonce,
+          gasLimit: 30_000_000n,
+          gasPrice: 1n,
+          code: wasm,
+          init: new AbiWriter().u64(1_000_000n).string("Edge").string("EDG").finish(),
+        }),
+      ),
+    );
+    expect(deployed.receipt.status).toBe("success");
+    nonce += 1n;
+    const sent = await finalTx(
+      encodeTransaction(
+        signCall(dave.secretKey, {
+          chainId,
+          from: dave.publicKey,
+          contract: token,
+          fn: "transfer",
+          input: new AbiWriter().bytes32(erin.publicKey).u64(2_500n).finish(),
+          amount: 0n,
+          nonce,
+          gasLimit: 1_000_000n,
+          gasPrice: 1n,
+        }),
+      ),
+    );
+    expect(sent.receipt.status).toBe("success");
+    const balanceOf = async (who: Uint8Array) => {
+      const q = await post(`/v1/contracts/${toHex(token)}/query`, {
+        fn: "balanceOf",
+        input: toHex(new AbiWriter().bytes32(who).finish()),
+      });
+      expect(q.body.ok, JSON.stringify(q.body)).toBe(true);
+      return new AbiReader(Uint8Array.from(Buffer.from(q.body.returnData, "hex"))).u64();
+    };
+    expect(await balanceOf(erin.publicKey)).toBe(2_500n);
+    expect(await balanceOf(dave.publicKey)).toBe(1_000_000n - 2_500n);
+    const events = await json(`${devnet.url}/v1/contracts/${toHex(token)}/events?from=0`);
+    // The mint at init, then the transfer.
+    expect(events.body.events.map((e: { txId: string }) => e.txId)).toEqual([deployed.id, sent.id]);
+  });
+
+  it("streams blocks and finality over /v1/ws, live and resumed from a height", async () => {
+    const url = `${devnet.url.replace(/^http/, "ws")}/v1/ws`;
+    // biome-ignore lint/suspicious/noExplicitAny: messages are checked field by field below
+    const messages: any[] = [];
+    const ws = new WebSocket(url);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        ws.once("open", () => resolve());
+        ws.once("error", reject);
+      });
+      ws.on("message", (data) => messages.push(JSON.parse(String(data))));
+      ws.send(JSON.stringify({ op: "subscribe", topics: ["blocks", "finality"], from: 1 }));
+      const subscribed = await waitFor(
+        "subscribed",
+        async () => messages.find((m) => m.type === "subscribed"),
+        20_000,
+      );
+      const tipAtSubscribe: number = subscribed.height;
+      // The replay covers blocks 1.. the tip, in order; then live blocks above it arrive.
+      await waitFor(
+        "a live block above the subscription tip and its finality",
+        async () => {
+          const live = messages.filter((m) => m.type === "block" && !m.replay);
+          const liveFinal = messages.filter((m) => m.type === "final" && !m.replay);
+          return live.some((m) => m.height > tipAtSubscribe) && liveFinal.length > 0 ? true : undefined;
+        },
+        60_000,
+      );
+      const replayed = messages.filter((m) => m.type === "block" && m.replay).map((m) => m.height);
+      expect(replayed.slice(0, 3)).toEqual([1, 2, 3]);
+      const heights = messages.filter((m) => m.type === "block" && !m.replay).map((m) => m.height);
+      expect([...heights].sort((a, b) => a - b)).toEqual(heights);
+      ws.send("not json");
+      await waitFor(
+        "an error for a bad message",
+        async () => messages.find((m) => m.type === "error"),
+        10_000,
+      );
+      expect(messages.find((m) => m.type === "error").code).toBe("INVALID_SUBSCRIPTION");
+    } finally {
+      ws.close();
+    }
   });
 });

@@ -72,7 +72,6 @@ describe("three deployments and a Node host", () => {
         startDevnet({
           nodes: NODES,
           port: ports[d]!,
-          readyNode: local[0],
           vars: {
             DEVNET_LOCAL_NODES: local.join(","),
             PUBLIC_URL: publicUrls[d]!,

@@ -47,6 +47,12 @@ function fakeDirectory(submit: (bytes: Uint8Array) => SubmitResult, calls: strin
     status: async () => ({ name: `node-${index}`, height: 3 }) as unknown as StatusJson,
     latestBlock: async () => fakeBlock(3),
     blockByHeight: async (h) => (h <= 3 ? fakeBlock(h) : null),
+    blockByHash: async (hash) => (hash === HASH ? fakeBlock(2) : null),
+    blockRange: async (from, to) =>
+      Array.from({ length: Math.max(0, Math.min(to, 3) - from + 1) }, (_, i) => fakeBlock(from + i)),
+    gasPrice: async () => ({ minimum: "1", suggested: "1" }),
+    committees: async () => ({ round: 4, iteration: 0, generator: "00", validation: [], ratification: [] }),
+    provisioners: async () => [{ publicKey: "ab", stake: "1000" }],
     account: async (a) => ({ address: a, balance: "5", nonce: "1" }),
     transaction: async (id) => (id === HASH ? { id, status: "pending", tx: {} as never } : null),
     submitTransaction: async (bytes) => {
@@ -123,7 +129,7 @@ describe("gateway routes (fake nodes)", () => {
       ["/v1/node/status?node=3", undefined, 400, "INVALID_NODE"],
       ["/v1/node/status?node=x", undefined, 400, "INVALID_NODE"],
       ["/v1/nope", undefined, 404, "NOT_FOUND"],
-      ["/", undefined, 404, "NOT_FOUND"],
+      ["/v2", undefined, 404, "NOT_FOUND"],
       [
         "/v1/transactions",
         { method: "POST", headers: { "content-type": "text/plain" }, body: "00" },
@@ -257,6 +263,111 @@ describe("gateway routes (fake nodes)", () => {
       code: "INTERNAL",
       message: "node unavailable: boom",
     });
+  });
+});
+
+describe("JSON-RPC and the OpenAPI document (fake nodes)", () => {
+  const rpc = (body: unknown) => fakeApp()("/rpc", { ...jsonBody(body) });
+
+  it("answers single requests, batches in order, and nothing for notifications", async () => {
+    const one = await rpc({ jsonrpc: "2.0", id: 7, method: "block_byHeight", params: { height: 2 } });
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ jsonrpc: "2.0", id: 7, result: { height: 2 } });
+    const batch = await rpc([
+      { jsonrpc: "2.0", id: "a", method: "node_status" },
+      { jsonrpc: "2.0", method: "node_status" },
+      { jsonrpc: "2.0", id: "b", method: "block_range", params: { from: 1, to: 3 } },
+      { jsonrpc: "2.0", id: "c", method: "block_byHash", params: { hash: `0x${HASH}` } },
+    ]);
+    expect(batch.body.map((r: Body) => r.id)).toEqual(["a", "b", "c"]);
+    expect(batch.body[1].result.map((b: Body) => b.height)).toEqual([1, 2, 3]);
+    expect(batch.body[2].result.height).toBe(2);
+    const provisioners = await rpc({ jsonrpc: "2.0", id: 9, method: "consensus_provisioners" });
+    expect(provisioners.body.result).toEqual([{ publicKey: "ab", stake: "1000" }]);
+    const rest = await fakeApp()("/v1/node/provisioners");
+    expect(rest.body).toEqual({ provisioners: [{ publicKey: "ab", stake: "1000" }] });
+    const app = createGateway(() => fakeDirectory(() => ({ ok: true, id: HASH })));
+    const quiet = await app.request("/rpc", jsonBody({ jsonrpc: "2.0", method: "node_status" }), TEST_ENV);
+    expect(quiet.status).toBe(204);
+  });
+
+  it("maps every failure to its JSON-RPC code, with the REST code in data", async () => {
+    const cases: Array<[unknown, number, string | undefined]> = [
+      [{ jsonrpc: "2.0", id: 1, method: "nope" }, -32601, undefined],
+      [{ jsonrpc: "1.0", id: 1, method: "node_status" }, -32600, undefined],
+      [{ jsonrpc: "2.0", id: {}, method: "node_status" }, -32600, undefined],
+      [[], -32600, undefined],
+      [{ jsonrpc: "2.0", id: 1, method: "block_byHeight", params: { height: -1 } }, -32602, "INVALID_PARAMS"],
+      [
+        { jsonrpc: "2.0", id: 1, method: "block_byHeight", params: { height: 1, extra: 1 } },
+        -32602,
+        "INVALID_PARAMS",
+      ],
+      [
+        { jsonrpc: "2.0", id: 1, method: "block_range", params: { from: 0, to: 64 } },
+        -32602,
+        "INVALID_PARAMS",
+      ],
+      [
+        { jsonrpc: "2.0", id: 1, method: "block_range", params: { from: 5, to: 4 } },
+        -32602,
+        "INVALID_PARAMS",
+      ],
+      [{ jsonrpc: "2.0", id: 1, method: "tx_submit", params: { tx: "abc" } }, -32602, "INVALID_PARAMS"],
+      [
+        { jsonrpc: "2.0", id: 1, method: "block_byHeight", params: { height: 99 } },
+        -32000,
+        "BLOCK_NOT_FOUND",
+      ],
+      [
+        { jsonrpc: "2.0", id: 1, method: "contract_query", params: { id: HASH, fn: "missing" } },
+        -32000,
+        "CONTRACT_NO_SUCH_FUNCTION",
+      ],
+    ];
+    for (const [body, code, dataCode] of cases) {
+      const r = await rpc(body);
+      expect({ body, code: r.body.error?.code, dataCode: r.body.error?.data?.code }).toEqual({
+        body,
+        code,
+        dataCode,
+      });
+    }
+    const app = createGateway(() => fakeDirectory(() => ({ ok: true, id: HASH })));
+    const parse = await app.request(
+      "/rpc",
+      { method: "POST", headers: { "content-type": "application/json" }, body: "{" },
+      TEST_ENV,
+    );
+    expect(((await parse.json()) as Body).error.code).toBe(-32700);
+    const tooMany = await rpc(
+      Array.from({ length: 21 }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "node_status" })),
+    );
+    expect([tooMany.status, tooMany.body.error.code]).toEqual([413, "BATCH_TOO_LARGE"]);
+  });
+
+  it("submits through tx_submit with the node's protocol codes", async () => {
+    const refuse = fakeApp(() => ({ ok: false, code: "TX_BAD_NONCE", message: "nonce", data: {} }));
+    const r = await refuse(
+      "/rpc",
+      jsonBody({ jsonrpc: "2.0", id: 1, method: "tx_submit", params: { tx: "00ff" } }),
+    );
+    expect(r.body.error).toMatchObject({ code: -32000, data: { code: "TX_BAD_NONCE", status: 400 } });
+    const ok = await rpc({ jsonrpc: "2.0", id: 1, method: "tx_submit", params: { tx: "00ff" } });
+    expect(ok.body.result).toEqual({ id: HASH });
+  });
+
+  it("serves an OpenAPI 3.1 document listing every JSON-RPC method with its params schema", async () => {
+    const r = await fakeApp()("/v1/openapi.json");
+    expect(r.status).toBe(200);
+    expect(r.body.openapi).toBe("3.1.0");
+    const variants = r.body.paths["/rpc"].post.requestBody.content["application/json"].schema.oneOf[0].oneOf;
+    const names = variants.map((v: Body) => v.properties.method.const);
+    expect(names).toContain("block_range");
+    expect(names).toContain("contract_query");
+    const range = variants.find((v: Body) => v.title === "block_range");
+    expect(range.properties.params.properties.from.type).toBe("integer");
+    expect(Object.keys(r.body.paths)).toContain("/v1/contracts/{id}/simulate");
   });
 });
 

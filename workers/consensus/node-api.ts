@@ -54,6 +54,18 @@ export interface NodeApi {
   /** Validates and pools a transaction, then relays it. Throws ProtocolError with a code. */
   submitTransaction(bytes: Uint8Array): Promise<{ id: string }>;
   status(): NodeStatus;
+  /** Eligible provisioners and their stake. */
+  provisionerList(): ReadonlyArray<{ publicKey: Uint8Array; stake: bigint }>;
+  /** Generator and committees of the round in progress. */
+  currentCommittees(): {
+    round: number;
+    iteration: number;
+    generator: Uint8Array;
+    validation: ReadonlyArray<{ publicKey: Uint8Array; credits: number }>;
+    ratification: ReadonlyArray<{ publicKey: Uint8Array; credits: number }>;
+  };
+  /** Minimum gas price and a suggestion from the mempool. */
+  gasPrice(): { minimum: bigint; suggested: bigint };
   blockByHeight(height: number): BlockView | undefined;
   blockByHash(hash: Uint8Array): BlockView | undefined;
   account(address: Uint8Array): Account;

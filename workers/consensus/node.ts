@@ -8,7 +8,7 @@
  */
 
 import type { Attestation } from "../../protocol/attestation.js";
-import { VoteKind } from "../../protocol/attestation.js";
+import { StepKind, VoteKind } from "../../protocol/attestation.js";
 import {
   type Block,
   blockHash,
@@ -215,6 +215,21 @@ export class Node implements NodeApi, ConsensusHost {
     const id = await this.serial(async () => this.addToMempool(tx));
     this.broadcast({ type: MessageType.Transaction, tx });
     return { id };
+  }
+
+  /**
+   * Gas price to offer: the chain minimum, or, when the next block would be full of pooled
+   * transactions, one above the lowest price that still made it in.
+   */
+  gasPrice(): { minimum: bigint; suggested: bigint } {
+    const exec = this.options.genesis.params.execution;
+    const selected = this.mempool.select(this.chain.state, exec);
+    const gas = selected.reduce((n, tx) => n + tx.gasLimit, 0n);
+    const full = selected.length >= exec.maxBlockTransactions || gas + exec.transferGas > exec.blockGasLimit;
+    let lowest: bigint | undefined;
+    for (const tx of selected) if (lowest === undefined || tx.gasPrice < lowest) lowest = tx.gasPrice;
+    lowest ??= exec.minGasPrice;
+    return { minimum: exec.minGasPrice, suggested: full ? lowest + 1n : exec.minGasPrice };
   }
 
   status(): NodeStatus {
@@ -425,6 +440,30 @@ export class Node implements NodeApi, ConsensusHost {
       windowRounds: this.params.faultWindowRounds,
       hashAt: (h) => (h <= this.chain.tip.height ? this.chain.blockAt(h)?.hash : undefined),
       committeesOf: (round) => this.committeesOf(round),
+    };
+  }
+
+  /** Eligible provisioners (stake at or above the minimum) in sortition order. */
+  provisionerList(): readonly Provisioner[] {
+    return this.provisioners;
+  }
+
+  /** Generator and committees of the round in progress at its current iteration (explorer, RPC). */
+  currentCommittees(): {
+    round: number;
+    iteration: number;
+    generator: Uint8Array;
+    validation: ReadonlyArray<{ publicKey: Uint8Array; credits: number }>;
+    ratification: ReadonlyArray<{ publicKey: Uint8Array; credits: number }>;
+  } {
+    const { round, iteration } = this.status();
+    const c = this.committeesOf(round);
+    return {
+      round,
+      iteration,
+      generator: c.generator(iteration),
+      validation: c.committee(iteration, StepKind.Validation).members,
+      ratification: c.committee(iteration, StepKind.Ratification).members,
     };
   }
 

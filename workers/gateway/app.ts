@@ -9,19 +9,26 @@
  */
 
 import { Hono } from "hono";
+import { cors } from "hono/cors";
 import type { Env } from "../../durable/env.js";
+import { type Admit, admissionFor, restMethodOf } from "./api-keys/middleware.js";
 import { ApiError, notFound, onError } from "./errors.js";
+import { EXPLORER_HTML } from "./explorer/page.js";
 import type { NodeClient, NodeDirectory } from "./node-client.js";
+import { openApiDocument } from "./openapi.js";
 import { accountRoutes } from "./routes/accounts.js";
+import { archiveRoutes } from "./routes/archive.js";
 import { blockRoutes } from "./routes/blocks.js";
 import { contractRoutes } from "./routes/contracts.js";
+import { operatorRoutes } from "./routes/operator.js";
 import { p2pRoutes } from "./routes/p2p.js";
+import { rpcRoutes } from "./routes/rpc.js";
 import { statusRoutes } from "./routes/status.js";
 import { transactionRoutes } from "./routes/transactions.js";
 
 export type GatewayEnv = {
   Bindings: Env;
-  Variables: { directory: NodeDirectory; node: NodeClient; nodeIndex: number };
+  Variables: { directory: NodeDirectory; node: NodeClient; nodeIndex: number; admit: Admit };
 };
 
 const NODE_INDEX_RE = /^(0|[1-9][0-9]{0,5})$/;
@@ -30,6 +37,25 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
   const app = new Hono<GatewayEnv>();
   /** Per isolate: set once every node was reached, so later requests skip the wake-up. */
   let started = false;
+
+  app.use(
+    "*",
+    cors({
+      origin: (origin, c) => {
+        const allowed = (c.env as Env | undefined)?.CORS_ORIGINS ?? "*";
+        if (allowed === "*") return "*";
+        return allowed
+          .split(",")
+          .map((o) => o.trim())
+          .includes(origin)
+          ? origin
+          : null;
+      },
+      allowHeaders: ["content-type", "authorization", "x-api-key", "x-dusk-node"],
+      exposeHeaders: ["retry-after", "x-ratelimit-remaining"],
+      maxAge: 600,
+    }),
+  );
 
   app.use("*", async (c, next) => {
     const directory = directoryFor(c.env);
@@ -46,7 +72,11 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
     if (!started && c.env?.DEVNET_AUTOSTART !== "false") {
       // Constructing a NodeDO starts its node and its links: touch all of them once, in the
       // background, so a devnet produces blocks as soon as anything calls the gateway.
-      const wake = Promise.all(hosted.map((i) => directory.node(i).ensureStarted()))
+      const archiver = c.env?.ARCHIVER;
+      const wake = Promise.all([
+        ...hosted.map((i) => directory.node(i).ensureStarted()),
+        archiver?.get(archiver.idFromName("archiver")).ensureRunning(),
+      ])
         .then(() => {
           started = true;
         })
@@ -60,6 +90,12 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
     c.set("directory", directory);
     c.set("nodeIndex", index);
     c.set("node", directory.node(index));
+    if (!c.req.path.startsWith("/v1/operator")) {
+      const admit = await admissionFor(c);
+      c.set("admit", admit);
+      const method = restMethodOf(c.req.method, c.req.path);
+      if (method !== undefined) await admit([method]);
+    }
     await next();
   });
 
@@ -69,6 +105,27 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
   app.route("/v1/transactions", transactionRoutes);
   app.route("/v1/contracts", contractRoutes);
   app.route("/v1/p2p", p2pRoutes);
+  app.route("/v1/archive", archiveRoutes);
+  app.route("/rpc", rpcRoutes);
+  app.get("/v1/ws", async (c) => {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+      throw new ApiError(426, "UPGRADE_REQUIRED", "GET /v1/ws expects a WebSocket upgrade");
+    }
+    const ns = c.env?.SUBSCRIPTIONS;
+    if (ns === undefined) throw new ApiError(503, "SUBSCRIPTIONS_UNAVAILABLE", "no SUBSCRIPTIONS binding");
+    return ns.get(ns.idFromName(`subs-${c.get("nodeIndex")}`)).fetch(c.req.raw);
+  });
+  app.route("/v1/operator", operatorRoutes);
+  app.get("/v1/openapi.json", (c) => c.json(openApiDocument()));
+  app.get("/", (c) => {
+    // The page's one inline script and style; everything it loads comes from this origin.
+    c.header(
+      "content-security-policy",
+      "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self'; base-uri 'none'; form-action 'none'",
+    );
+    c.header("x-content-type-options", "nosniff");
+    return c.html(EXPLORER_HTML);
+  });
   app.notFound(notFound);
   app.onError(onError);
   return app;

@@ -28,6 +28,8 @@ export class ApiError extends Error {
     readonly code: ApiErrorCode,
     message: string,
     readonly data: Record<string, unknown> = {},
+    /** Extra response headers (e.g. Retry-After on 429). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -39,7 +41,10 @@ export function errorBody(code: string, message: string, data: Record<string, un
 }
 
 export function onError(err: Error, c: Context): Response {
-  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.data), err.status);
+  if (err instanceof ApiError) {
+    for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+    return c.json(errorBody(err.code, err.message, err.data), err.status);
+  }
   console.error(
     JSON.stringify({ level: "error", class: "gateway", handler: c.req.path, error: String(err) }),
   );

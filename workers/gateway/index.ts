@@ -8,8 +8,11 @@ import type { Env } from "../../durable/env.js";
 import { createGateway } from "./app.js";
 import { durableDirectory } from "./node-client.js";
 
+export { ApiKeyDO } from "../../durable/api-key-do.js";
+export { ArchiverDO } from "../../durable/archive/archiver-do.js";
 export { ContractExecutor } from "../../durable/contract-executor.js";
 export { NodeDO } from "../../durable/node-do.js";
+export { SubscriptionsDO } from "../../durable/subscriptions-do.js";
 
 const app = createGateway(durableDirectory);
 

@@ -9,6 +9,7 @@ import type { Env } from "../../durable/env.js";
 import type {
   AccountJson,
   BlockJson,
+  CommitteesJson,
   ContractJson,
   EventJson,
   QueryJson,
@@ -22,6 +23,11 @@ export interface NodeClient {
   status(): Promise<StatusJson>;
   latestBlock(): Promise<BlockJson | null>;
   blockByHeight(height: number): Promise<BlockJson | null>;
+  blockByHash(hashHex: string): Promise<BlockJson | null>;
+  blockRange(from: number, to: number): Promise<BlockJson[]>;
+  gasPrice(): Promise<{ minimum: string; suggested: string }>;
+  committees(): Promise<CommitteesJson>;
+  provisioners(): Promise<Array<{ publicKey: string; stake: string }>>;
   account(addressHex: string): Promise<AccountJson>;
   transaction(id: string): Promise<TransactionJson | null>;
   submitTransaction(bytes: Uint8Array): Promise<SubmitResult>;
