@@ -53,6 +53,8 @@ interface Participant {
   /** Base URL plus the query that picks the node. */
   readonly status: string;
   block(height: number): string;
+  /** The tail of its process's output (wrangler's), for a failure message. */
+  output(): string;
 }
 
 describe("three deployments and a Node host", () => {
@@ -96,6 +98,7 @@ describe("three deployments and a Node host", () => {
           label: `deployment ${d} node ${i}`,
           status: `${base}/v1/node/status?node=${i}`,
           block: (h) => `${base}/v1/blocks/${h}?node=${i}`,
+          output: () => deployments[d]!.output().slice(-3_000),
         });
       }
     });
@@ -104,6 +107,7 @@ describe("three deployments and a Node host", () => {
       label: "node host",
       status: `${h.url}/v1/node/status`,
       block: (height) => `${h.url}/v1/blocks/${height}`,
+      output: () => "(in this process)",
     });
   });
 
@@ -194,7 +198,7 @@ describe("three deployments and a Node host", () => {
         const all = await Promise.all(
           participants.map((p) =>
             json(p.block(seen.height)).catch((e: unknown) => {
-              throw new Error(`${p.label}: ${String(e)} ${String((e as Error).cause)}`);
+              throw new Error(`${p.label}: ${String(e)} ${String((e as Error).cause)}\n${p.output()}`);
             }),
           ),
         );
