@@ -74,6 +74,8 @@ describe("three deployments and a Node host", () => {
         startDevnet({
           nodes: NODES,
           port: ports[d]!,
+          // Same script name in every process: keep them (and other runs) out of each other's registry.
+          isolateRegistry: true,
           vars: {
             DEVNET_LOCAL_NODES: local.join(","),
             PUBLIC_URL: publicUrls[d]!,
