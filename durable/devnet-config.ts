@@ -3,6 +3,12 @@
  * derives the same genesis from the same seed, chain id, node count and timestamp, so they agree
  * without sharing files. Node i is the Durable Object named `node-<i>` and holds provisioner key
  * `devProvisionerKey(seed, i)`.
+ *
+ * Several deployments (or Node hosts) share one genesis when they use the same seed, chain id,
+ * node count and timestamp; each hosts the provisioners in `DEVNET_LOCAL_NODES` (default all) and
+ * reaches the others from `BOOTSTRAP_PEERS`. `PUBLIC_URL` is how others reach this deployment:
+ * node i's address is then `<PUBLIC_URL>/v1/p2p?node=i` (without it, the DO name `node-i`, which
+ * only means something inside this deployment).
  */
 
 import { toHex } from "../protocol/bytes.js";
@@ -14,6 +20,12 @@ export interface DevnetVars {
   readonly DEVNET_NODES?: string;
   readonly CHAIN_ID?: string;
   readonly GENESIS_TIMESTAMP_MS?: string;
+  /** Provisioner indexes this deployment hosts, comma separated ("0,1"); default all. */
+  readonly DEVNET_LOCAL_NODES?: string;
+  /** ws:// or wss:// base URL of this deployment as others dial it ("ws://127.0.0.1:8787"). */
+  readonly PUBLIC_URL?: string;
+  /** Peer addresses to dial at start, comma separated ws(s):// URLs. */
+  readonly BOOTSTRAP_PEERS?: string;
 }
 
 export interface DevnetConfig {
@@ -21,9 +33,17 @@ export interface DevnetConfig {
   readonly nodes: number;
   readonly chainId: string;
   readonly timestampMs: number;
+  /** Hosted provisioner indexes, ascending. */
+  readonly local: readonly number[];
+  readonly publicUrl: string | null;
+  readonly bootstrap: readonly string[];
 }
 
-/** At most this many nodes in one deployment (a full mesh has n*(n-1)/2 links). */
+/** Bootstrap entries at most (each is a link kept up). */
+export const BOOTSTRAP_PEERS_MAX = 16;
+const WS_URL_RE = /^wss?:\/\/[A-Za-z0-9.:[\]-]{1,100}(\/[A-Za-z0-9._/?=&%-]{0,90})?$/;
+
+/** At most this many provisioners in the dev genesis (each one's proof of possession is checked at start). */
 export const DEVNET_NODES_MAX = 64;
 /** Funded dev accounts in the genesis (`devAccountKey(seed, 0..15)`). */
 export const DEVNET_ACCOUNTS = 16;
@@ -43,7 +63,53 @@ export function devnetConfig(vars: DevnetVars): DevnetConfig {
   if (!Number.isSafeInteger(timestampMs) || timestampMs < 0) {
     throw new Error(`GENESIS_TIMESTAMP_MS must be a non-negative integer, got ${vars.GENESIS_TIMESTAMP_MS}`);
   }
-  return { seed, nodes, chainId, timestampMs };
+  const local =
+    vars.DEVNET_LOCAL_NODES === undefined || vars.DEVNET_LOCAL_NODES.trim() === ""
+      ? Array.from({ length: nodes }, (_, i) => i)
+      : [...new Set(vars.DEVNET_LOCAL_NODES.split(",").map((x) => Number(x.trim())))].sort((a, b) => a - b);
+  if (local.length === 0 || local.some((i) => !Number.isSafeInteger(i) || i < 0 || i >= nodes)) {
+    throw new Error(
+      `DEVNET_LOCAL_NODES must list indexes in 0..${nodes - 1}, got ${vars.DEVNET_LOCAL_NODES}`,
+    );
+  }
+  const publicUrl = vars.PUBLIC_URL?.trim() ? vars.PUBLIC_URL.trim().replace(/\/+$/, "") : null;
+  if (publicUrl !== null && !WS_URL_RE.test(publicUrl)) {
+    throw new Error(`PUBLIC_URL must be a ws:// or wss:// URL, got ${vars.PUBLIC_URL}`);
+  }
+  const bootstrap = (vars.BOOTSTRAP_PEERS ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter((x) => x !== "");
+  if (bootstrap.length > BOOTSTRAP_PEERS_MAX) {
+    throw new Error(`BOOTSTRAP_PEERS lists ${bootstrap.length} peers, at most ${BOOTSTRAP_PEERS_MAX}`);
+  }
+  for (const b of bootstrap) {
+    if (!WS_URL_RE.test(b)) throw new Error(`BOOTSTRAP_PEERS entry is not a ws:// or wss:// URL: ${b}`);
+  }
+  // Without a public URL our addresses are DO names, which a remote peer would dial at home.
+  if (bootstrap.length > 0 && publicUrl === null) {
+    throw new Error("BOOTSTRAP_PEERS needs PUBLIC_URL (how the peers reach this deployment)");
+  }
+  return { seed, nodes, chainId, timestampMs, local, publicUrl, bootstrap };
+}
+
+/** How peers reach node `index` of this deployment. */
+export function nodeAddress(c: DevnetConfig, index: number): string {
+  return c.publicUrl === null ? nodeName(index) : `${c.publicUrl}/v1/p2p?node=${index}`;
+}
+
+/** The local node an address names (a DO name, or this deployment's URL for it), or null. */
+export function localNodeOf(c: DevnetConfig, address: string): number | null {
+  for (const i of c.local) {
+    if (address === nodeAddress(c, i) || address === nodeName(i)) return i;
+  }
+  return null;
+}
+
+/** Where node `index` starts looking for peers: the first local node, and (for it) the list. */
+export function bootstrapOf(c: DevnetConfig, index: number): string[] {
+  const first = c.local[0]!;
+  return index === first ? [...c.bootstrap] : [nodeAddress(c, first)];
 }
 
 export function nodeName(index: number): string {

@@ -7,8 +7,10 @@
  *
  * - Setup runs in `blockConcurrencyWhile` and does storage work only: opening the node never
  *   waits on a peer (two objects opening while dialing each other would deadlock).
- * - Links: node i dials nodes 0..i-1 and wakes nodes i+1..N-1 (which then dial it), so each
- *   pair has exactly one link and its dialer owns reconnection. Dials run from the alarm.
+ * - Links (workers/routing/peer-links.ts): the first local node dials BOOTSTRAP_PEERS, every
+ *   other local node dials the first one; the rest comes from Kadcast discovery, which dials the
+ *   contacts the routing core asks for. Dials run from the alarm; peers of other deployments
+ *   come in through the gateway's `/v1/p2p`. Only genesis provisioners' keys get a link.
  * - One alarm per object: min(node.nextWakeMs(), Kadcast's next timeout, the links' next
  *   reconnect), re-armed after every event.
  * - Every entry point is guarded and logs {class, object, handler} on failure.
@@ -24,9 +26,19 @@ import { openNode } from "../workers/consensus/node.js";
 import type { NodeApi } from "../workers/consensus/node-api.js";
 import type { Logger, LogLevel } from "../workers/consensus/node-options.js";
 import { KadcastTransport } from "../workers/routing/kadcast-transport.js";
+import { CLOSE_IDLE, PeerLinks } from "../workers/routing/peer-links.js";
 import type { Rng } from "../workers/routing/rng.js";
 import { WebCryptoSignatureVerifier } from "../workers/verifier/ed25519-webcrypto.js";
-import { devnetConfig, devnetGenesis, nodeIndex, nodeName } from "./devnet-config.js";
+import {
+  bootstrapOf,
+  type DevnetConfig,
+  devnetConfig,
+  devnetGenesis,
+  localNodeOf,
+  nodeAddress,
+  nodeIndex,
+  nodeName,
+} from "./devnet-config.js";
 import type { Env } from "./env.js";
 import {
   type AccountJson,
@@ -49,7 +61,7 @@ import {
   transactionJson,
 } from "./node-views.js";
 import { SqlChainStore } from "./sql-chain-store.js";
-import { WsMeshTransport } from "./ws-mesh-transport.js";
+import { acceptInbound, attachmentOf, dialUrl, frameData, wireOutbound } from "./ws-mesh-transport.js";
 
 /** Blocks one `blockRange` call returns at most. */
 export const BLOCK_RANGE_MAX = 64;
@@ -70,7 +82,7 @@ const LOG_DEBUG = false;
 interface Running {
   readonly name: string;
   readonly node: NodeApi;
-  readonly transport: WsMeshTransport;
+  readonly transport: PeerLinks;
   readonly kadcast: KadcastTransport;
 }
 
@@ -109,8 +121,10 @@ export class NodeDO extends DurableObject<Env> {
       return {
         ...node.status(),
         name,
+        address: transport.address,
         peerIds: transport.peers().sort(),
         transport: { ...transport.stats },
+        routing: { ...this.require().kadcast.stats, table: this.require().kadcast.kadcast.table.size },
       };
     });
   }
@@ -319,7 +333,7 @@ export class NodeDO extends DurableObject<Env> {
       }
       // A node that failed to open refuses links; the dialer retries with backoff.
       if (this.running === null) return new Response(`node unavailable: ${this.failure}`, { status: 503 });
-      return this.running.transport.acceptInbound();
+      return acceptInbound(this.running.transport, this.ctx);
     });
   }
 
@@ -351,8 +365,9 @@ export class NodeDO extends DurableObject<Env> {
         ws.close(1011, "node not running");
         return;
       }
+      const data = frameData(message);
       try {
-        await running.transport.onFrame(ws, message);
+        if (data !== null) await running.transport.onFrame(ws, data);
       } finally {
         this.schedule();
       }
@@ -379,43 +394,60 @@ export class NodeDO extends DurableObject<Env> {
     const config = devnetConfig(this.env);
     const name = this.ctx.id.name;
     const index = name === undefined ? null : nodeIndex(name, config.nodes);
-    if (name === undefined || index === null) {
-      this.failure = `not a devnet node: ${this.label} (expected node-0..node-${config.nodes - 1})`;
+    if (name === undefined || index === null || !config.local.includes(index)) {
+      this.failure = `not a node of this deployment: ${this.label} (hosted: ${config.local.map(nodeName).join(", ")})`;
       this.log("info", "node-not-started", { reason: this.failure });
       return;
     }
     const { genesis, hashHex } = devnetGenesis(config);
     const store = new SqlChainStore(this.ctx.storage);
-    const peers = Array.from({ length: config.nodes }, (_, i) => nodeName(i));
     const provisionerKey = devProvisionerKey(config.seed, index);
-    const transport = new WsMeshTransport(
+    const provisioners = new Set(genesis.provisioners.map((p) => toHex(p.publicKey)));
+    const transport = new PeerLinks(
       {
         chainId: genesis.chainId,
         genesisHash: hashHex,
-        nodeId: name,
-        dialPeers: peers.slice(0, index),
-        awaitPeers: peers.slice(index + 1),
+        address: nodeAddress(config, index),
         linkKey: provisionerKey,
+        bootstrap: bootstrapOf(config, index),
+        // Stake-bound admission: only keys staked in the genesis get a link.
+        admit: (key) => provisioners.has(toHex(key)),
       },
       {
-        dial: (peer) => this.dial(peer),
-        wake: async (peer) => {
-          await this.peerStub(peer).ensureStarted();
-        },
-        acceptWebSocket: (ws) => this.ctx.acceptWebSocket(ws),
-        getWebSockets: () => this.ctx.getWebSockets(),
+        dial: async (address) =>
+          wireOutbound(
+            await this.dial(config, address),
+            () => this.running?.transport ?? null,
+            () => this.schedule(),
+          ),
+        persist: (ws, attachment) => (ws as WebSocket).serializeAttachment(attachment),
         now: () => Date.now(),
+        randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
+        rng: cryptoRng,
         log: this.log,
       },
     );
+    // Inbound links that survived hibernation: their keys were proven before.
+    for (const ws of this.ctx.getWebSockets()) {
+      const a = attachmentOf(ws);
+      if (a !== null) transport.restore(ws, a);
+    }
     const kadcast = new KadcastTransport(
       {
         publicKey: provisionerKey.publicKey,
-        address: name,
+        address: transport.address,
         // Whatever the node may send (a Blocks reply fills a whole message) fits a routing frame.
         params: { maxPayloadBytes: LIMITS.messageBytes, maxRequestBytes: LIMITS.messageBytes },
       },
-      { links: transport, rng: cryptoRng, clock: { now: () => Date.now() } },
+      {
+        links: {
+          send: (peer, frame) => transport.send(peer, frame),
+          disconnect: (peer, reason) => transport.disconnect(peer, reason),
+          connect: (address) => transport.connect(address),
+        },
+        rng: cryptoRng,
+        clock: { now: () => Date.now() },
+      },
     );
     const node = await openNode(
       // Kadcast relays broadcasts itself: the node's own gossip relay stays off.
@@ -429,7 +461,10 @@ export class NodeDO extends DurableObject<Env> {
         kadcast.linkUp(peer, publicKey);
         return node.onPeerConnected(peer);
       },
-      onPeerDisconnected: (peer) => kadcast.linkDown(peer),
+      // An idle close keeps the contact in the table: it is dialed again when needed.
+      onPeerDisconnected: (peer, code) => kadcast.linkDown(peer, code === CLOSE_IDLE),
+      onDialFailed: (address) => kadcast.linkFailed(address),
+      wanted: (peer) => kadcast.wanted(peer),
       onMessage: async (peer, bytes) => {
         const error = kadcast.onFrame(peer, bytes);
         if (error !== undefined) this.log("warn", "peer-frame-rejected", { peer, code: error.code });
@@ -447,16 +482,16 @@ export class NodeDO extends DurableObject<Env> {
     });
   }
 
-  private peerStub(peer: string): DurableObjectStub<NodeDO> {
-    return this.env.NODE.get(this.env.NODE.idFromName(peer));
-  }
-
-  private async dial(peer: string): Promise<WebSocket> {
-    const response = await this.peerStub(peer).fetch(
+  /** A local node by DO stub (no network hop), anything else by URL. */
+  private async dial(config: DevnetConfig, address: string): Promise<WebSocket> {
+    const local = localNodeOf(config, address);
+    if (local === null) return dialUrl(address);
+    const stub = this.env.NODE.get(this.env.NODE.idFromName(nodeName(local)));
+    const response = await stub.fetch(
       new Request(`https://peer${PEER_WS_PATH}`, { headers: { Upgrade: "websocket" } }),
     );
     const ws = response.webSocket;
-    if (ws === null) throw new Error(`peer ${peer} refused the upgrade: HTTP ${response.status}`);
+    if (ws === null) throw new Error(`peer ${address} refused the upgrade: HTTP ${response.status}`);
     return ws;
   }
 

@@ -34,6 +34,10 @@ export interface StatusJson extends NodeStatus {
   readonly name: string;
   readonly peerIds: string[];
   readonly transport: Readonly<Record<string, number>>;
+  /** How peers dial this node (a DO name, or a ws:// URL with PUBLIC_URL). */
+  readonly address?: string;
+  /** Kadcast transport counters and the routing table's size. */
+  readonly routing?: Readonly<Record<string, number>>;
 }
 
 export interface BlockJson {

@@ -5,9 +5,12 @@
  * stops wrangler (its whole process group).
  *
  * Environment: PORT (default 8787), NODES (default 4), FRESH=1 (wipe this devnet's state first),
- * INSPECTOR_PORT (wrangler's inspector; default: wrangler's choice).
- * State persists in .wrangler/devnet/nodes-<N> (the genesis depends on N); wrangler's own output
- * goes to .wrangler/devnet/wrangler.log.
+ * INSPECTOR_PORT (wrangler's inspector; default: wrangler's choice). Several deployments of one
+ * genesis: LOCAL_NODES ("0,1": the provisioners this one hosts) and BOOTSTRAP (comma separated
+ * ws:// URLs of peers); PUBLIC_URL is then ws://127.0.0.1:<PORT> and the inspector port, unless
+ * INSPECTOR_PORT says otherwise, PORT + 10000.
+ * State persists in .wrangler/devnet/nodes-<N> (the genesis depends on N; -port-<PORT> added with
+ * LOCAL_NODES); wrangler's own output goes to .wrangler/devnet/wrangler.log (wrangler-<PORT>.log).
  */
 
 import { spawn, spawnSync } from "node:child_process";
@@ -28,8 +31,11 @@ if (!Number.isInteger(NODES) || NODES < 1 || NODES > 64)
   fail(`NODES must be 1..64, got ${process.env.NODES}`);
 
 const base = `http://127.0.0.1:${PORT}`;
-const stateDir = join(".wrangler", "devnet", `nodes-${NODES}`);
-const logPath = join(".wrangler", "devnet", "wrangler.log");
+const LOCAL_NODES = process.env.LOCAL_NODES ?? "";
+const BOOTSTRAP = process.env.BOOTSTRAP ?? "";
+const shared = LOCAL_NODES !== "" || BOOTSTRAP !== "";
+const stateDir = join(".wrangler", "devnet", shared ? `nodes-${NODES}-port-${PORT}` : `nodes-${NODES}`);
+const logPath = join(".wrangler", "devnet", shared ? `wrangler-${PORT}.log` : "wrangler.log");
 if (process.env.FRESH === "1") rmSync(stateDir, { recursive: true, force: true });
 mkdirSync(stateDir, { recursive: true });
 const log = createWriteStream(logPath, { flags: "w" });
@@ -63,6 +69,13 @@ const args = [
   "--show-interactive-dev-session=false",
 ];
 if (process.env.INSPECTOR_PORT) args.push("--inspector-port", process.env.INSPECTOR_PORT);
+// Several deployments on one machine would all take wrangler's default inspector port (9229).
+else if (shared && PORT + 10_000 <= 65_535) args.push("--inspector-port", String(PORT + 10_000));
+if (shared) {
+  args.push("--var", `PUBLIC_URL:ws://127.0.0.1:${PORT}`);
+  if (LOCAL_NODES !== "") args.push("--var", `DEVNET_LOCAL_NODES:${LOCAL_NODES}`);
+  if (BOOTSTRAP !== "") args.push("--var", `BOOTSTRAP_PEERS:${BOOTSTRAP}`);
+}
 
 console.log(
   `devnet: starting wrangler dev with ${NODES} nodes on ${base} (state ${stateDir}, log ${logPath})`,
@@ -149,7 +162,10 @@ async function waitReady() {
 
 async function watch(status) {
   console.log(`devnet: ready, chain ${status.chainId}, genesis ${status.genesisHash}`);
-  console.log(`  status   ${base}/v1/node/status        (?node=0..${NODES - 1})`);
+  console.log(
+    `  status   ${base}/v1/node/status        (?node=${LOCAL_NODES !== "" ? LOCAL_NODES : `0..${NODES - 1}`})`,
+  );
+  if (shared) console.log(`  peers    ws://127.0.0.1:${PORT}/v1/p2p?node=<i>   (${status.address})`);
   console.log(`  blocks   ${base}/v1/blocks/latest      ${base}/v1/blocks/<height>`);
   console.log(`  accounts ${base}/v1/accounts/<64 hex>  submit: POST ${base}/v1/transactions`);
   console.log("devnet: Ctrl-C to stop");

@@ -1,5 +1,6 @@
 /**
- * ArchiverDO (one object, `archiver`): copies final blocks of node-0 into the D1 archive. Every
+ * ArchiverDO (one object, `archiver`): copies final blocks of the deployment's first hosted node
+ * (node-0 unless DEVNET_LOCAL_NODES says otherwise) into the D1 archive. Every
  * ARCHIVE_POLL_MS it reads the highest archived height from D1 itself, asks the node for the
  * final blocks above it (NodeDO.activity, at most BATCH_BLOCKS per round) and writes them with
  * their transactions and events in one D1 batch. Writes are INSERT ... ON CONFLICT DO NOTHING keyed by height,
@@ -11,6 +12,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { max } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { devnetConfig, nodeName } from "../devnet-config.js";
 import type { Env } from "../env.js";
 import type { ActivityJson } from "../node-views.js";
 import { blocks, events, transactions } from "./schema.js";
@@ -75,7 +77,8 @@ export class ArchiverDO extends DurableObject<Env> {
   async round(): Promise<number> {
     const d1 = this.env.ARCHIVE;
     if (d1 === undefined) return 0;
-    const node = this.env.NODE.get(this.env.NODE.idFromName("node-0"));
+    // A deployment that does not host node-0 archives from the first node it hosts.
+    const node = this.env.NODE.get(this.env.NODE.idFromName(nodeName(devnetConfig(this.env).local[0]!)));
     const status = await node.status();
     this.finalizedHeight = status.finalizedHeight;
     const from = (await this.archivedHeight()) + 1;

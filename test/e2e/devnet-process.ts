@@ -32,16 +32,31 @@ export async function startDevnet(
   options: {
     nodes?: number;
     readyTimeoutMs?: number;
+    /** Port to listen on (a free one by default). */
+    port?: number;
     /** Reuse this state directory (a restart); it is then kept on stop. */
     stateDir?: string;
-    /** Extra vars for wrangler dev (`--var NAME:value`). */
+    /** Extra vars for wrangler dev (`--var NAME:value`: DEVNET_LOCAL_NODES, PUBLIC_URL, ...). */
     vars?: Record<string, string>;
+    /**
+     * A dev registry of its own (WRANGLER_REGISTRY_PATH): wrangler dev processes of one script
+     * name otherwise find each other through ~/.config/.wrangler/registry, and one starting or
+     * stopping elsewhere (another test, another worktree) makes the others reload.
+     */
+    isolateRegistry?: boolean;
   } = {},
 ): Promise<Devnet> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const inspector = await freePort();
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), "dusk-edge-e2e-"));
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
+  const registryDir = options.isolateRegistry ? mkdtempSync(join(tmpdir(), "dusk-edge-registry-")) : null;
+  const env = {
+    ...process.env,
+    WRANGLER_SEND_METRICS: "false",
+    CI: "true",
+    NO_COLOR: "1",
+    ...(registryDir === null ? {} : { WRANGLER_REGISTRY_PATH: registryDir }),
+  };
   // The archive's D1 migrations, as `npm start` applies them.
   const migrate = spawnSync(
     "npx",
@@ -97,6 +112,7 @@ export async function startDevnet(
       clearTimeout(timer);
     }
     if (options.stateDir === undefined) rmSync(stateDir, { recursive: true, force: true });
+    if (registryDir !== null) rmSync(registryDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
   while (Date.now() < deadline) {

@@ -24,12 +24,14 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 
 describe("NodeDO", () => {
   it("two nodes link up and finalize blocks", async () => {
+    // Both nodes of this deployment are started (the gateway does this on its first request);
+    // node-1 bootstraps from node-0, the first local node: one link each.
     await node(0).ensureStarted();
+    await node(1).ensureStarted();
     const s0 = (await node(0).status()) as StatusJson;
     expect(s0.name).toBe("node-0");
     expect(s0.chainId).toBe("dusk-edge-workers-test");
     expect(s0.nodeId).toMatch(/^[0-9a-f]{96}$/);
-    // node-0 wakes node-1, which dials node-0: one link each.
     await waitFor("a link", async () => {
       const [a, b] = [(await node(0).status()) as StatusJson, (await node(1).status()) as StatusJson];
       return a.peers === 1 && b.peers === 1 ? true : undefined;

@@ -1,23 +1,28 @@
-// The WebSocket links: the hello and BLS key-proof handshake against a real NodeDO (refusals
-// with close codes, frame limits), and the reconnect schedule with a fake host.
-import { env } from "cloudflare:workers";
+// The WebSocket links in workerd: the hello and BLS key-proof handshake against a real NodeDO
+// (refusals with close codes, stake-bound admission, frame limits). The link policy itself
+// (discovery, backoff, idle closes, bans) is tested over in-memory sockets in
+// test/unit/routing-peer-links.test.ts.
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { StatusJson } from "../../durable/node-views.js";
 import {
   CLOSE_MISBEHAVING,
   CLOSE_MISMATCH,
+  CLOSE_NOT_ADMITTED,
   CLOSE_PROTOCOL,
   CLOSE_UNAUTHENTICATED,
   FRAME_BYTES_MAX,
   parseHello,
-  type WsMeshHost,
-  WsMeshTransport,
 } from "../../durable/ws-mesh-transport.js";
-import { blsKeyFromSeed } from "../../protocol/bls.js";
+import { type BlsKeyPair, blsKeyFromSeed } from "../../protocol/bls.js";
 import { fromHex } from "../../protocol/bytes.js";
+import { devProvisionerKey } from "../../protocol/keys.js";
 import { LinkHandshake, type LinkRole } from "../../workers/routing/link-auth.js";
 
-const testKey = blsKeyFromSeed(new Uint8Array(32).fill(42));
+/** Not a provisioner of the test genesis: refused after its proof. */
+const strangerKey = blsKeyFromSeed(new Uint8Array(32).fill(42));
+/** Provisioner 1 of the test genesis (DEVNET_NODES 2); node-1 itself is not started here. */
+const provisionerKey = devProvisionerKey(env.DEVNET_SEED!, 1);
 
 /** Binary frames received on `ws`, in order, awaited one by one. */
 function binaryInbox(ws: WebSocket): () => Promise<Uint8Array> {
@@ -43,10 +48,11 @@ async function proveKey(
   role: LinkRole,
   hello: { chainId: string; genesisHash: string },
   tamper = false,
+  key: BlsKeyPair = provisionerKey,
 ): Promise<Uint8Array> {
   const hs = new LinkHandshake(
     role,
-    { chainId: hello.chainId, genesisHash: fromHex(hello.genesisHash, 32, "genesis"), ...testKey },
+    { chainId: hello.chainId, genesisHash: fromHex(hello.genesisHash, 32, "genesis"), ...key },
     crypto.getRandomValues(new Uint8Array(32)),
   );
   ws.send(hs.hello());
@@ -84,7 +90,7 @@ async function connect(): Promise<Peer> {
   return { ws, next, hello, closed };
 }
 
-describe("WsMeshTransport handshake (against node-0)", () => {
+describe("peer link handshake (against node-0)", () => {
   it("sends its hello first: chain id, genesis hash, node id", async () => {
     const p = await connect();
     const hello = await p.hello;
@@ -134,15 +140,14 @@ describe("WsMeshTransport handshake (against node-0)", () => {
     expect(closed.reason).toBe("LINK_BAD_PROOF");
   });
 
-  it("drops a peer whose frames keep failing to decode with 4005", async () => {
+  it("refuses a proven key that is not a provisioner of the genesis with 4006", async () => {
     const p = await connect();
     const hello = await p.hello;
-    p.ws.send(JSON.stringify({ ...hello, nodeId: "babbler" }));
-    await proveKey(p.ws, p.next, "dialer", hello);
-    for (let i = 0; i < 3; i++) p.ws.send(new Uint8Array([1, 99]));
+    p.ws.send(JSON.stringify({ ...hello, nodeId: "stranger" }));
+    await proveKey(p.ws, p.next, "dialer", hello, false, strangerKey).catch(() => undefined);
     const closed = await p.closed;
-    expect(closed.code).toBe(CLOSE_MISBEHAVING);
-    expect(closed.reason).toBe("ROUTING_UNKNOWN_TYPE");
+    expect(closed.code).toBe(CLOSE_NOT_ADMITTED);
+    expect(closed.reason).toContain("not a provisioner");
   });
 
   it("accepts a matching hello and key proof as a peer, drops oversized frames and counts them", async () => {
@@ -172,6 +177,42 @@ describe("WsMeshTransport handshake (against node-0)", () => {
     }
     expect((await status()).peerIds).not.toContain("test-peer");
   });
+  // Last: the drop bans provisioner 1's key at node-0 for the rest of the file.
+  it("drops a peer whose frames keep failing to decode with 4005", async () => {
+    const p = await connect();
+    const hello = await p.hello;
+    p.ws.send(JSON.stringify({ ...hello, nodeId: "babbler" }));
+    await proveKey(p.ws, p.next, "dialer", hello);
+    for (let i = 0; i < 3; i++) p.ws.send(new Uint8Array([1, 99]));
+    const closed = await p.closed;
+    expect(closed.code).toBe(CLOSE_MISBEHAVING);
+    expect(closed.reason).toBe("ROUTING_UNKNOWN_TYPE");
+  });
+});
+
+describe("gateway /v1/p2p", () => {
+  it("hands a WebSocket upgrade to the chosen node and answers 426 without one", async () => {
+    const r = await exports.default.fetch(
+      new Request("https://gateway/v1/p2p?node=0", { headers: { Upgrade: "websocket" } }),
+    );
+    expect(r.status).toBe(101);
+    const ws = r.webSocket!;
+    const hello = new Promise<string>((resolve) =>
+      ws.addEventListener("message", (e) => {
+        if (typeof e.data === "string") resolve(e.data);
+      }),
+    );
+    ws.accept();
+    expect(JSON.parse(await hello).nodeId).toBe("node-0");
+    ws.close(1000, "done");
+    const plain = await exports.default.fetch(new Request("https://gateway/v1/p2p?node=0"));
+    expect(plain.status).toBe(426);
+    expect(((await plain.json()) as { error: { code: string } }).error.code).toBe("UPGRADE_REQUIRED");
+    const other = await exports.default.fetch(
+      new Request("https://gateway/v1/p2p?node=7", { headers: { Upgrade: "websocket" } }),
+    );
+    expect(other.status).toBe(400);
+  });
 });
 
 describe("parseHello", () => {
@@ -184,103 +225,13 @@ describe("parseHello", () => {
     expect(parseHello("[]")).toBeNull();
     expect(parseHello('{"chainId":1,"genesisHash":"ab","nodeId":"n"}')).toBeNull();
     expect(parseHello('{"chainId":"c","genesisHash":"ab","nodeId":"bad id"}')).toBeNull();
-    expect(parseHello(`{"chainId":"${"x".repeat(2000)}","genesisHash":"ab","nodeId":"n"}`)).toBeNull();
-  });
-});
-
-describe("WsMeshTransport reconnect schedule", () => {
-  function fakeHost(dial: WsMeshHost["dial"], clock: { ms: number }) {
-    const wakes: string[] = [];
-    const host: WsMeshHost = {
-      dial,
-      wake: async (peer) => {
-        wakes.push(peer);
-      },
-      acceptWebSocket: () => {},
-      getWebSockets: () => [],
-      now: () => clock.ms,
-      log: () => {},
-    };
-    return { host, wakes };
-  }
-  const genesisHash = "ab".repeat(32);
-  const options = {
-    chainId: "c",
-    genesisHash,
-    nodeId: "node-1",
-    dialPeers: ["node-0"],
-    awaitPeers: ["node-2"],
-    linkKey: blsKeyFromSeed(new Uint8Array(32).fill(7)),
-  };
-
-  it("retries a failing dial with growing delays and wakes peers that should dial in", async () => {
-    const clock = { ms: 1_000 };
-    const dialTimes: number[] = [];
-    const { host, wakes } = fakeHost(async () => {
-      dialTimes.push(clock.ms);
-      throw new Error("unreachable");
-    }, clock);
-    const t = new WsMeshTransport(options, host);
-    expect(t.nextDueMs()).toBe(1_000);
-    for (let i = 0; i < 12; i++) {
-      clock.ms = t.nextDueMs()!;
-      await t.runDue(clock.ms);
-    }
-    expect(dialTimes.length).toBeGreaterThanOrEqual(4);
-    expect(wakes.length).toBeGreaterThanOrEqual(4);
-    expect(new Set(wakes)).toEqual(new Set(["node-2"]));
-    expect(t.stats.dialFailures).toBe(dialTimes.length);
-    expect(t.peers()).toEqual([]);
-    // Exponential backoff (jitter is at most 20%): each gap at least 1.5 times the one before.
-    const gaps = dialTimes.slice(1).map((at, i) => at - dialTimes[i]!);
-    for (let i = 1; i < gaps.length; i++) expect(gaps[i]!).toBeGreaterThan(gaps[i - 1]! * 1.5);
-  });
-
-  it("links up when the dialed peer answers with a matching hello and key proof", async () => {
-    const clock = { ms: 0 };
-    let server: WebSocket | null = null;
-    const { host } = fakeHost(async () => {
-      const pair = new WebSocketPair();
-      server = pair[1];
-      server.accept();
-      return pair[0];
-    }, clock);
-    const t = new WsMeshTransport(options, host);
-    const connected: Array<[string, number]> = [];
-    const messages: Uint8Array[] = [];
-    t.attach({
-      onPeerConnected: async (p, key) => {
-        connected.push([p, key.length]);
-      },
-      onMessage: async (_p, bytes) => {
-        messages.push(bytes);
-      },
-      onScheduleChanged: () => {},
+    expect(
+      parseHello('{"chainId":"c","genesisHash":"ab","nodeId":"ws://127.0.0.1:8787/v1/p2p?node=3"}'),
+    ).toEqual({
+      chainId: "c",
+      genesisHash: "ab",
+      nodeId: "ws://127.0.0.1:8787/v1/p2p?node=3",
     });
-    await t.runDue(0);
-    const s = server as unknown as WebSocket;
-    s.binaryType = "arraybuffer";
-    const next = binaryInbox(s);
-    const got = new Promise<string>((resolve) =>
-      s.addEventListener("message", (e) => {
-        if (typeof e.data === "string") resolve(e.data);
-      }),
-    );
-    expect(JSON.parse(await got)).toEqual({ chainId: "c", genesisHash, nodeId: "node-1" });
-    s.send(JSON.stringify({ chainId: "c", genesisHash, nodeId: "node-0" }));
-    // Frames before the proof completes are refused; after it, they are the peer's messages.
-    expect(t.peers()).toEqual([]);
-    const proven = await proveKey(s, next, "acceptor", { chainId: "c", genesisHash });
-    expect(proven).toEqual(options.linkKey.publicKey);
-    s.send(new Uint8Array([7, 8]));
-    for (let i = 0; i < 50 && messages.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(t.peers()).toEqual(["node-0"]);
-    expect(connected).toEqual([["node-0", 48]]);
-    expect(messages).toEqual([new Uint8Array([7, 8])]);
-    // The dial slot is settled; only the wake of node-2 remains scheduled.
-    s.close(1000, "bye");
-    for (let i = 0; i < 50 && t.peers().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(t.peers()).toEqual([]);
-    expect(t.stats.linksClosed).toBe(1);
+    expect(parseHello(`{"chainId":"${"x".repeat(2000)}","genesisHash":"ab","nodeId":"n"}`)).toBeNull();
   });
 });

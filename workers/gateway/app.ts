@@ -22,6 +22,7 @@ import { archiveRoutes } from "./routes/archive.js";
 import { blockRoutes } from "./routes/blocks.js";
 import { contractRoutes } from "./routes/contracts.js";
 import { operatorRoutes } from "./routes/operator.js";
+import { p2pRoutes } from "./routes/p2p.js";
 import { rpcRoutes } from "./routes/rpc.js";
 import { statusRoutes } from "./routes/status.js";
 import { transactionRoutes } from "./routes/transactions.js";
@@ -61,19 +62,22 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
 
   app.use("*", async (c, next) => {
     const directory = directoryFor(c.env);
-    const raw = c.req.query("node") ?? c.req.header("x-dusk-node") ?? "0";
+    const hosted = directory.local ?? Array.from({ length: directory.size }, (_, i) => i);
+    const raw = c.req.query("node") ?? c.req.header("x-dusk-node") ?? String(hosted[0] ?? 0);
     const index = NODE_INDEX_RE.test(raw) ? Number(raw) : Number.NaN;
-    if (!(index < directory.size)) {
-      throw new ApiError(400, "INVALID_NODE", `node must be an integer in 0..${directory.size - 1}`, {
-        node: raw.slice(0, 32),
-      });
+    if (!(index < directory.size) || !hosted.includes(index)) {
+      const which =
+        directory.local === undefined
+          ? `an integer in 0..${directory.size - 1}`
+          : `one of ${hosted.join(", ")}`;
+      throw new ApiError(400, "INVALID_NODE", `node must be ${which}`, { node: raw.slice(0, 32) });
     }
     if (!started && c.env?.DEVNET_AUTOSTART !== "false") {
       // Constructing a NodeDO starts its node and its links: touch all of them once, in the
       // background, so a devnet produces blocks as soon as anything calls the gateway.
       const archiver = c.env?.ARCHIVER;
       const wake = Promise.all([
-        ...Array.from({ length: directory.size }, (_, i) => directory.node(i).ensureStarted()),
+        ...hosted.map((i) => directory.node(i).ensureStarted()),
         archiver?.get(archiver.idFromName("archiver")).ensureRunning(),
       ])
         .then(() => {
@@ -103,6 +107,7 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
   app.route("/v1/accounts", accountRoutes);
   app.route("/v1/transactions", transactionRoutes);
   app.route("/v1/contracts", contractRoutes);
+  app.route("/v1/p2p", p2pRoutes);
   app.route("/v1/archive", archiveRoutes);
   app.route("/rpc", rpcRoutes);
   app.get("/v1/ws", async (c) => {

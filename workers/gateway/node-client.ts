@@ -54,6 +54,8 @@ export interface NodeClient {
 export interface NodeDirectory {
   /** Number of nodes; valid indexes are 0..size-1. */
   readonly size: number;
+  /** The indexes this deployment hosts when not all of them (DEVNET_LOCAL_NODES). */
+  readonly local?: readonly number[];
   node(index: number): NodeClient;
 }
 
@@ -81,9 +83,10 @@ export async function withDeadline<T>(
 
 /** The NodeDOs of this deployment, by index (`node-<i>`). */
 export function durableDirectory(env: Env): NodeDirectory {
-  const { nodes } = devnetConfig(env);
+  const { nodes, local } = devnetConfig(env);
   return {
     size: nodes,
+    ...(local.length < nodes ? { local } : {}),
     node: (index) => env.NODE.get(env.NODE.idFromName(nodeName(index))) as unknown as NodeClient,
   };
 }

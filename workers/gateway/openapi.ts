@@ -84,6 +84,9 @@ export function openApiDocument(): object {
         get: rest("Final events of a contract, oldest first", [hexParam("id", "contract id")]),
       },
       "/v1/ws": { get: rest("WebSocket subscriptions (docs/RPC.md)") },
+      "/v1/p2p": {
+        get: rest("Peer link: WebSocket upgrade to the chosen node (docs/ROUTING.md); not metered"),
+      },
       "/v1/operator/api-keys": {
         get: rest("API keys with usage (operator bearer token)"),
         post: rest("Create an API key (operator bearer token)", [], {
