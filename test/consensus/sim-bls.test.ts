@@ -24,5 +24,5 @@ describe("deterministic simulation (real BLS)", () => {
       expect(r.finalHeight).toBeGreaterThanOrEqual(3);
       expect(r.crypto.verifyAggregate + r.crypto.verifySameMessage).toBeGreaterThan(0);
     }
-  }, 90_000);
+  }, 240_000);
 });
