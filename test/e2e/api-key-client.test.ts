@@ -8,17 +8,9 @@ import { toHex } from "../../protocol/bytes.js";
 import { devAccountKey } from "../../protocol/keys.js";
 import { encodeTransaction, signTransfer } from "../../protocol/transaction.js";
 import { type Devnet, startDevnet } from "./devnet-process.js";
+import { json } from "./http.js";
 
 const TOKEN = "e2e-operator-token-0123456789abcdef";
-
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field below
-async function json(
-  url: string,
-  init?: RequestInit,
-): Promise<{ status: number; headers: Headers; body: any }> {
-  const r = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
-  return { status: r.status, headers: r.headers, body: await r.json() };
-}
 
 describe("a client with an API key", () => {
   let devnet: Devnet;

@@ -9,22 +9,7 @@ import { toHex } from "../../protocol/bytes.js";
 import { devAccountKey } from "../../protocol/keys.js";
 import { encodeTransaction, signTransfer } from "../../protocol/transaction.js";
 import { type Devnet, startDevnet } from "./devnet-process.js";
-
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field below
-async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
-  const r = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
-  return { status: r.status, body: await r.json() };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { json, waitFor } from "./http.js";
 
 describe("archive (D1)", () => {
   const stateDir = mkdtempSync(join(tmpdir(), "dusk-edge-archive-"));
@@ -62,7 +47,7 @@ describe("archive (D1)", () => {
     }
     const graceHex = toHex(grace.publicKey);
     const history = `${devnet.url}/v1/archive/accounts/${graceHex}/transactions`;
-    const all = await until(
+    const all = await waitFor(
       "three archived transfers",
       async () => {
         const r = await json(`${history}?limit=10`);

@@ -17,31 +17,11 @@ import {
 import { COUNTER_WAT } from "../fixtures/counter-wat.js";
 import { wat } from "../fixtures/wat.js";
 import { type Devnet, startDevnet } from "./devnet-process.js";
+import { json, waitFor } from "./http.js";
 
 function devnetVars(): Record<string, string> {
   const text = readFileSync("wrangler.jsonc", "utf8").replace(/^\s*\/\/.*$/gm, "");
   return JSON.parse(text).vars;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field below
-async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
-  const r = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
-  return { status: r.status, body: await r.json() };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
 }
 
 describe("devnet under wrangler dev", () => {

@@ -11,6 +11,7 @@ import { toHex } from "../../protocol/bytes.js";
 import { devAccountKey } from "../../protocol/keys.js";
 import { encodeTransaction, signTransfer } from "../../protocol/transaction.js";
 import { type Devnet, freePort, startDevnet } from "./devnet-process.js";
+import { json, waitFor } from "./http.js";
 
 const NODES = 7;
 const LAYOUT = [
@@ -20,27 +21,6 @@ const LAYOUT = [
 ] as const;
 const HOST_PROVISIONER = 6;
 const FINAL_HEIGHT = 3;
-
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field below
-async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
-  const r = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
-  return { status: r.status, body: await r.json() };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
 
 async function distinctFreePorts(n: number): Promise<number[]> {
   const ports = new Set<number>();
