@@ -319,7 +319,7 @@ console.log("\ng. RPC throughput against a bare Hono route (bench/rpc-bench.ts)"
 }
 
 // Zero-knowledge verification (issue 6): bench/zk-bench.ts, Node and its own workerd Worker.
-console.log("\ng. ZK: Groth16 verification against snarkjs (bench/zk-bench.ts)");
+console.log("\nh. ZK: Groth16 verification against snarkjs (bench/zk-bench.ts)");
 {
   const { spawnSync } = await import("node:child_process");
   const r = spawnSync(process.execPath, ["--import", "tsx", "bench/zk-bench.ts"], {
