@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Devnet, startDevnet } from "./devnet-process.js";
+import { json, waitFor } from "./http.js";
 
 const PASSPHRASE = "correct horse battery staple";
 
@@ -15,7 +16,16 @@ describe("dusk-edge CLI against a devnet", () => {
   const home = mkdtempSync(join(tmpdir(), "dusk-edge-cli-"));
   beforeAll(async () => {
     devnet = await startDevnet({ nodes: 4 });
-  });
+    // Readiness: the nodes run and finalize blocks before the first command.
+    await waitFor(
+      "a final block",
+      async () => {
+        const s = await json(`${devnet.url}/v1/node/status`);
+        return s.status === 200 && s.body.finalizedHeight >= 1 ? true : undefined;
+      },
+      120_000,
+    );
+  }, 240_000);
   afterAll(async () => {
     await devnet?.stop();
     rmSync(home, { recursive: true, force: true });
@@ -49,31 +59,32 @@ describe("dusk-edge CLI against a devnet", () => {
       });
     });
   }
-  const json = (out: { stdout: string }) => JSON.parse(out.stdout.trim().split("\n").pop() as string);
+  const parsed = (out: { stdout: string }) => JSON.parse(out.stdout.trim().split("\n").pop() as string);
+  const said = (out: { stdout: string; stderr: string }) => `${out.stdout}${out.stderr}`;
 
   it("creates wallets, funds, transfers, and deploys and calls a contract", async () => {
     const a = await cli("wallet", "create", "--name", "alice", "--json");
-    expect(a.code, a.stderr).toBe(0);
-    const alice = json(a);
+    expect(a.code, said(a)).toBe(0);
+    const alice = parsed(a);
     expect(alice.mnemonic).toBeUndefined();
     expect(readFileSync(alice.path, "utf8")).not.toMatch(/\b[a-z]+ [a-z]+ [a-z]+ [a-z]+\b/);
     const b = await cli("wallet", "create", "--name", "bob", "--json");
-    const bob = json(b);
-    const list = json(await cli("wallet", "list", "--json"));
+    const bob = parsed(b);
+    const list = parsed(await cli("wallet", "list", "--json"));
     expect(list.wallets.map((w: { name: string }) => w.name)).toEqual(["alice", "bob"]);
     const dup = await cli("wallet", "create", "--name", "alice");
     expect([dup.code, dup.stderr]).toEqual([2, expect.stringContaining("WALLET_EXISTS")]);
 
     const funded = await cli("faucet", "--to", "alice", "--amount", "50000000", "--json");
-    expect(funded.code, funded.stderr).toBe(0);
-    expect(json(await cli("balance", "alice", "--json")).balance).toBe("50000000");
+    expect(funded.code, said(funded)).toBe(0);
+    expect(parsed(await cli("balance", "alice", "--json")).balance).toBe("50000000");
 
     const sent = await cli("transfer", "--from", "alice", "--to", "bob", "--amount", "1234", "--yes");
-    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.code, said(sent)).toBe(0);
     // Labels as they change, ending final.
     expect(sent.stdout).toMatch(/submitted [0-9a-f]{64}/);
     expect(sent.stdout).toMatch(/final at height \d+/);
-    expect(json(await cli("balance", bob.address, "--json")).balance).toBe("1234");
+    expect(parsed(await cli("balance", bob.address, "--json")).balance).toBe("1234");
 
     const wrongPass = await cli(
       "transfer",
@@ -105,8 +116,8 @@ describe("dusk-edge CLI against a devnet", () => {
       "20000000",
       "--json",
     );
-    expect(deployed.code, deployed.stderr).toBe(0);
-    const id = json(deployed).contract;
+    expect(deployed.code, said(deployed)).toBe(0);
+    const id = parsed(deployed).contract;
     expect(id).toMatch(/^[0-9a-f]{64}$/);
     const called = await cli(
       "contract",
@@ -121,16 +132,16 @@ describe("dusk-edge CLI against a devnet", () => {
       "u64:5",
       "--json",
     );
-    expect(called.code, called.stderr).toBe(0);
-    expect(json(called).receipt.events).toHaveLength(1);
-    const q = json(await cli("contract", "query", "--id", id, "--fn", "get", "--json"));
+    expect(called.code, said(called)).toBe(0);
+    expect(parsed(called).receipt.events).toHaveLength(1);
+    const q = parsed(await cli("contract", "query", "--id", id, "--fn", "get", "--json"));
     expect(q).toMatchObject({ ok: true, returnData: "0500000000000000" });
     const events = await cli("contract", "events", "--id", id);
     expect(events.stdout).toMatch(/height \d+ tx [0-9a-f]{64}/);
 
     const secret = await cli("wallet", "export-mnemonic", "--name", "bob");
     expect(secret.code).toBe(2);
-    const shown = json(await cli("wallet", "export-mnemonic", "--name", "bob", "--show-secret", "--json"));
+    const shown = parsed(await cli("wallet", "export-mnemonic", "--name", "bob", "--show-secret", "--json"));
     expect(shown.mnemonic.split(" ")).toHaveLength(24);
   });
 });

@@ -118,9 +118,10 @@ export async function startDevnet(
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
-      // Not metered even when API keys are required; any gateway request wakes the nodes.
-      const r = await fetch(`${url}/v1/openapi.json`, { signal: AbortSignal.timeout(2_000) });
-      if (r.ok) return { url, output: () => log, stop };
+      // Ready when a node answers its status (any gateway request also wakes the nodes); with
+      // API keys required the gateway's 401 is as far as an anonymous probe can see.
+      const r = await fetch(`${url}/v1/node/status`, { signal: AbortSignal.timeout(2_000) });
+      if (r.status === 200 || r.status === 401) return { url, output: () => log, stop };
     } catch {
       // not listening yet
     }
