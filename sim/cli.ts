@@ -15,6 +15,8 @@ export interface SweepOptions {
   /** Seeds to run: either `count` seeds from `first`, or the one in base.seed. */
   readonly seeds: readonly number[];
   readonly verbose: boolean;
+  /** `--trace`: node ids whose every log line is printed as it happens (empty: none; "all"). */
+  readonly trace: readonly string[];
   /** The options as given, for replay commands. */
   readonly replayArgs: readonly string[];
 }
@@ -39,7 +41,8 @@ export const USAGE = `npm run sim -- [options]
   --crashes on|off     crashes and restarts from the store (default on)
   --tx-per-second R    transfer workload (default ${DEFAULT_OPTIONS.txPerSecond})
   --liveness-window-ms MS  liveness bound after the last disruption (default ${DEFAULT_OPTIONS.livenessWindowMs})
-  --verbose            print each seed's log counters and last warnings`;
+  --verbose            print each seed's log counters and last warnings
+  --trace ID[,ID]|all  print every log line of these nodes as it happens (debugging one seed)`;
 
 export function parseArgs(argv: readonly string[]): SweepOptions {
   const o: Record<string, unknown> = { ...DEFAULT_OPTIONS };
@@ -47,6 +50,7 @@ export function parseArgs(argv: readonly string[]): SweepOptions {
   let firstSeed = 1;
   let single: number | null = null;
   let verbose = false;
+  let trace: string[] = [];
   let provisionersGiven = false;
   const replayArgs: string[] = [];
   const num = (name: string, v: string | undefined): number => {
@@ -149,6 +153,11 @@ export function parseArgs(argv: readonly string[]): SweepOptions {
       case "--verbose":
         verbose = true;
         break;
+      case "--trace":
+        trace = (value ?? "").split(",").filter((x) => x !== "");
+        if (trace.length === 0) throw new Error("--trace needs node ids (node-0,node-3) or all");
+        i += 1;
+        break;
       default:
         throw new Error(`unknown option ${flag}\n${USAGE}`);
     }
@@ -161,7 +170,7 @@ export function parseArgs(argv: readonly string[]): SweepOptions {
     single !== null
       ? [single]
       : Array.from({ length: Math.max(0, Math.floor(seedCount)) }, (_, k) => firstSeed + k);
-  return { base: o as unknown as SimOptions, seeds, verbose, replayArgs };
+  return { base: o as unknown as SimOptions, seeds, verbose, trace, replayArgs };
 }
 
 export interface SweepOutput {
@@ -192,7 +201,15 @@ export async function runSweep(
     const seed = s.seeds[i]!;
     let r: SimResult;
     try {
-      r = await runSimulation({ ...b, seed });
+      r = await runSimulation(
+        { ...b, seed },
+        s.trace.length === 0
+          ? {}
+          : {
+              trace: (t) => out.line(`  trace ${t}`),
+              traceFilter: (id) => s.trace.includes("all") || s.trace.includes(id),
+            },
+      );
     } catch (e) {
       failed += 1;
       out.line(`seed ${seed}: FAIL (simulator error: ${String(e)})`);

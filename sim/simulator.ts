@@ -116,6 +116,9 @@ const MAX_LOG_EVENT_NAMES = 256;
 export interface SimHooks {
   /** Timer wrapped around every consensus crypto call (e.g. performance.now). */
   readonly cryptoTimer?: () => number;
+  /** Every log line of the nodes whose id passes `traceFilter` (all levels, honest or not). */
+  readonly trace?: (line: string) => void;
+  readonly traceFilter?: (nodeId: string) => boolean;
 }
 
 export async function runSimulation(o: SimOptions, hooks: SimHooks = {}): Promise<SimResult> {
@@ -558,6 +561,12 @@ class Simulation {
   // ---- accounting -----------------------------------------------------------------------
 
   private onLog(node: SimNode, level: LogLevel, event: string, data?: Record<string, unknown>): void {
+    const trace = this.hooks.trace;
+    if (trace !== undefined && (this.hooks.traceFilter?.(node.id) ?? true)) {
+      trace(
+        `${this.virtual(this.clock.now())} ${node.id}${node.honest ? "" : "(byz)"} ${level} ${event} ${data === undefined ? "" : short(data, 400)}`,
+      );
+    }
     if (!node.honest) return;
     this.count(event);
     for (const [kind, detector] of Object.entries(FAULT_DETECTORS)) {
@@ -669,9 +678,9 @@ class Simulation {
   }
 }
 
-function short(data: Record<string, unknown>): string {
+function short(data: Record<string, unknown>, max = 200): string {
   const s = JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? String(v) : v));
-  return s.length > 200 ? `${s.slice(0, 200)}...` : s;
+  return s.length > max ? `${s.slice(0, max)}...` : s;
 }
 
 function validate(o: SimOptions): void {

@@ -169,6 +169,7 @@ export class Consensus {
           round: this.round,
           iteration: this.iterationIndex,
           step: "proposal",
+          generator: toHex(this.input.committees.generator(this.iterationIndex)).slice(0, 8),
         });
         await this.enterValidation();
         break;
@@ -178,12 +179,19 @@ export class Consensus {
           round: this.round,
           iteration: this.iterationIndex,
           step: "validation",
+          validation: current?.validation.tally(),
         });
         await this.enterRatification();
         break;
       case "ratification":
         this.timeouts.ratification = grow(this.timeouts.ratification);
-        this.host.log("info", "iteration-timeout", { round: this.round, iteration: this.iterationIndex });
+        this.host.log("info", "iteration-timeout", {
+          round: this.round,
+          iteration: this.iterationIndex,
+          candidate: current?.candidate !== null,
+          validation: current?.validation.tally(),
+          ratification: current?.ratification.tally(),
+        });
         await this.nextIteration();
         break;
     }

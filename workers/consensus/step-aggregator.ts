@@ -57,6 +57,13 @@ export class StepAggregator {
     return this.reached;
   }
 
+  /** Credits received per vote value (`kind/hash`), for logs. */
+  tally(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [key, b] of this.ballots) out[`${key.slice(0, 10)}`] = b.credits;
+    return out;
+  }
+
   hasVoted(publicKey: Uint8Array): boolean {
     return this.voted.has(toHex(publicKey));
   }
