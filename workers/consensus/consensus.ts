@@ -93,6 +93,11 @@ interface Iteration {
   /** Validation step votes that prove each validation result seen (key: vote). */
   readonly proofs: Map<string, StepVotes>;
   failed: Attestation | null;
+  /**
+   * A validation result proven by step votes this node received inside a ratification vote
+   * (it may never see the validation quorum itself): ratified like a local quorum.
+   */
+  proven: { vote: Vote; stepVotes: StepVotes } | null;
   /** A double candidate is reported once per iteration. */
   doubleCandidateReported: boolean;
   /** What this node itself sent in this iteration, re-sent when a step times out. */
@@ -255,6 +260,21 @@ export class Consensus {
     }
   }
 
+  /**
+   * A validation result proven by step votes carried in a ratification vote ("a ratification
+   * vote carries the validation step votes it ratifies", ../shared/DESIGN.md, Consensus) is as
+   * good as a local validation quorum: the quorum exists, whoever counted it. A member that has
+   * not counted one itself (lost or late votes) ratifies the proven result instead of NoQuorum,
+   * so the ratification committee does not split between the result and NoQuorum.
+   */
+  private async adoptProvenResult(it: Iteration, vote: Vote, stepVotes: StepVotes): Promise<void> {
+    if (vote.kind === VoteKind.NoQuorum || it.validation.quorum !== null || it.proven !== null) return;
+    it.proven = { vote, stepVotes };
+    it.proofs.set(voteKey(vote), stepVotes);
+    if (it.index === this.iterationIndex && this.phase === "validation") await this.enterRatification();
+    else if (this.isEmergency(it.index) && it.index < this.iterationIndex) await this.voteRatification(it);
+  }
+
   async onRatificationVote(signed: SignedVote, validation: StepVotes): Promise<void> {
     const it = this.iterationFor(signed);
     if (it === null) return;
@@ -263,6 +283,7 @@ export class Consensus {
       this.host.log("debug", "ratification-bad-proof", { round: this.round, iteration: it.index });
       return;
     }
+    await this.adoptProvenResult(it, signed.vote, validation);
     const outcome = it.ratification.add(signed.vote, signed.signer, signed.signature);
     this.report(outcome, signed, StepKind.Ratification);
     if (outcome.kind === "quorum") await this.onRatified(it, outcome.vote, outcome.stepVotes);
@@ -297,8 +318,12 @@ export class Consensus {
 
   // ---- steps ----------------------------------------------------------------------------
 
-  private async startIteration(index: number): Promise<void> {
+  private async startIteration(first: number): Promise<void> {
     const input = this.input!;
+    // An iteration whose failure is already proven (a failure quorum seen while this node was
+    // behind) is over for everyone ("any other ratified result fails the iteration"): skip it.
+    let index = first;
+    while (!this.isEmergency(index) && (this.iterations.get(index)?.failed ?? null) !== null) index += 1;
     if (index >= this.host.params.maxIterations) {
       // Past the iteration limit only a quorum message or a synced block ends the round.
       this.phase = "stalled";
@@ -397,7 +422,7 @@ export class Consensus {
     const guard = this.host.guard;
     if (guard === null || it.ratification.committee.creditsOf(guard.key.publicKey) === 0) return false;
     if (it.ratification.hasVoted(guard.key.publicKey)) return false;
-    const q = it.validation.quorum;
+    const q = it.validation.quorum ?? it.proven;
     if (this.isEmergency(it.index) && (q === null || q.vote.kind !== VoteKind.Valid)) return false;
     const vote = q === null ? voteOf(VoteKind.NoQuorum) : q.vote;
     const proof = q === null ? EMPTY_STEP_VOTES : q.stepVotes;
@@ -460,7 +485,14 @@ export class Consensus {
           local,
         });
       }
-      if (it.index === this.iterationIndex && this.phase !== "waiting") await this.nextIteration();
+      // A proven failure of the current iteration or a later one (a node that fell behind, e.g.
+      // after a partition or a restart) moves this node to the iteration after it, so its step
+      // deadlines line up with the committee's again instead of trailing it for the whole round.
+      if (it.index >= this.iterationIndex) {
+        if (this.phase === "waiting")
+          this.iterationIndex = Math.min(it.index + 1, this.host.params.maxIterations - 1);
+        else if (this.phase !== "stalled") await this.startIteration(it.index + 1);
+      }
       return;
     }
     this.pendingValid = { it, attestation };
@@ -570,6 +602,7 @@ export class Consensus {
         ),
         proofs: new Map(),
         failed: null,
+        proven: null,
         doubleCandidateReported: false,
         sent: [],
       };
