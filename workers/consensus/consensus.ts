@@ -75,6 +75,10 @@ export interface ConsensusHost {
   missingCandidate(round: number, attestation: Attestation): void;
   /** Records the iteration in progress, so a restart resumes there. */
   persistIteration(round: number, iteration: number): void;
+  /** Stores this node's signed candidate, so a restart can re-send it (one kept at a time). */
+  persistCandidate(block: Block): void;
+  /** The signed candidate stored for this round and iteration on top of `prevHash`, if any. */
+  persistedCandidate(round: number, iteration: number, prevHash: Uint8Array): Block | null;
 }
 
 /** Validation proofs remembered as checked within one round. */
@@ -355,10 +359,22 @@ export class Consensus {
     const hash = headerHash(unsigned.header);
     const signature = guard.sign(input.round, it.index, StepKind.Proposal, hash);
     if (signature === null) {
+      // Signed before a restart: the rebuilt candidate differs (time, mempool) and the guard
+      // refuses it, but the one signed then is stored: re-send that one ("one candidate per
+      // generator and iteration"), so the iteration does not lose its generator.
+      const saved = this.host.persistedCandidate(input.round, it.index, input.prevHash);
+      if (saved !== null) {
+        it.candidate = saved;
+        it.candidateHash = headerHash(saved.header);
+        this.host.log("info", "candidate-resent", { round: input.round, iteration: it.index });
+        this.send(it, { type: MessageType.Candidate, block: saved });
+        return;
+      }
       this.host.log("warn", "refused-double-candidate", { round: input.round, iteration: it.index });
       return;
     }
     const block: Block = { ...unsigned, header: { ...unsigned.header, signature } };
+    this.host.persistCandidate(block);
     it.candidate = block;
     it.candidateHash = hash;
     it.verdict = true;
@@ -495,6 +511,14 @@ export class Consensus {
       }
       return;
     }
+    this.host.log("debug", "valid-quorum", {
+      round: input.round,
+      iteration: it.index,
+      hash: toHex(attestation.result.hash).slice(0, 8),
+      local,
+      validation: it.validation.tally(),
+      ratification: it.ratification.tally(),
+    });
     this.pendingValid = { it, attestation };
     await this.maybeAcceptPending(it);
   }

@@ -13,6 +13,7 @@ import {
   type Block,
   blockHash,
   decodeBlock,
+  encodeBlock,
   faultsRoot,
   headerHash,
   transactionsRoot,
@@ -56,6 +57,7 @@ const SYNC_REQUEST_TIMEOUT_MS = 2_000;
 /** Executed candidates kept per round (one per iteration at most). */
 const MAX_EXECUTED_CANDIDATES = 64;
 const META_ITERATION = "consensus/iteration";
+const META_CANDIDATE = "consensus/candidate";
 /** Peers each first-seen message is relayed to. */
 const RELAY_FANOUT = 3;
 /** Message hashes remembered for de-duplication (a few rounds of a 64-member committee). */
@@ -440,6 +442,18 @@ export class Node implements NodeApi, ConsensusHost {
     view.setBigUint64(0, BigInt(round), true);
     view.setUint32(8, iteration, true);
     this.deps.store.transaction(() => this.deps.store.putMeta(META_ITERATION, value));
+  }
+
+  persistCandidate(block: Block): void {
+    this.deps.store.transaction(() => this.deps.store.putMeta(META_CANDIDATE, encodeBlock(block)));
+  }
+
+  persistedCandidate(round: number, iteration: number, prevHash: Uint8Array): Block | null {
+    const bytes = this.deps.store.getMeta(META_CANDIDATE);
+    if (bytes === undefined) return null;
+    const block = decodeBlock(bytes);
+    const h = block.header;
+    return h.height === round && h.iteration === iteration && bytesEqual(h.prevHash, prevHash) ? block : null;
   }
 
   // ---- internals ------------------------------------------------------------------------
