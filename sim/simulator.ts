@@ -9,6 +9,7 @@
  * bounded memory. `runSimulation(options)` is a pure function of its options (seed included).
  */
 
+import { toHex } from "../protocol/bytes.js";
 import { NobleSignatureVerifier, type SignatureVerifier } from "../protocol/ed25519.js";
 import { isProtocolError } from "../protocol/errors.js";
 import type { Genesis } from "../protocol/genesis.js";
@@ -27,6 +28,7 @@ import { FastTxVerifier } from "./fast-tx-verifier.js";
 import { FastVoteCrypto } from "./fast-vote-crypto.js";
 import type { SimOptions } from "./options.js";
 import { Prng } from "./prng.js";
+import { QuorumChecker } from "./quorum-checker.js";
 import {
   baseStake,
   runGenesis,
@@ -137,6 +139,7 @@ class Simulation {
   /** Partition group of each node (0 everywhere = no partition). */
   private group: number[];
   private readonly checker: FinalityChecker;
+  private readonly quorums: QuorumChecker;
   private readonly cryptoCounts = emptyCounts();
   private readonly sharedCrypto: VoteCrypto | null;
   private readonly txVerifier: SignatureVerifier & { register?: FastTxVerifier["register"] };
@@ -191,11 +194,17 @@ class Simulation {
     const keys = Array.from({ length: o.provisioners }, (_, i) => simProvisionerKey(i));
     this.sharedCrypto = o.crypto === "fast" ? new FastVoteCrypto(keys) : null;
     this.txVerifier = o.crypto === "fast" ? new FastTxVerifier(1_000_000) : new NobleSignatureVerifier();
+    this.quorums = new QuorumChecker(
+      this.genesis,
+      new Set([...byzantine].map((i) => toHex(keys[i]!.publicKey))),
+      (v) => this.fail(v),
+    );
     this.checker = new FinalityChecker(
       this.genesis,
       this.txVerifier,
       () => this.clock.now(),
       (v) => this.fail(v),
+      this.quorums,
     );
 
     for (let i = 0; i < n; i++) {
@@ -330,6 +339,7 @@ class Simulation {
       case "crash": {
         const node = this.nodes[e.node]!;
         if (node.api === null) return;
+        this.traceSim(`crash ${node.id} for ${e.downMs} ms`);
         this.checker.observe(node.id, node.api); // last look before it goes
         node.api = null;
         node.incarnation += 1;
@@ -351,9 +361,13 @@ class Simulation {
       }
       case "partition":
         this.group = [...e.groups];
+        this.traceSim(
+          `partition ${e.groups.map((g, i) => `node-${i}:${g}`).join(" ")} until ${this.virtual(e.healMs)}`,
+        );
         this.queue.push(e.healMs, { k: "heal" });
         return;
       case "heal": {
+        this.traceSim("heal");
         const before = this.group;
         this.group = new Array(this.o.nodes).fill(0);
         for (const a of this.nodes) {
@@ -574,7 +588,7 @@ class Simulation {
       const key =
         kind === "double-candidate"
           ? `${data.round}/${data.iteration}/${data.generator}`
-          : kind === "double-vote"
+          : kind === "double-vote" || kind === "double-vote/two-candidates"
             ? `${data.round}/${data.iteration}/${data.step}/${data.signer}`
             : `${data.round}/${data.iteration}`;
       if (this.injectedKeys.get(kind)?.has(key)) {
@@ -589,6 +603,10 @@ class Simulation {
         `${this.virtual(this.clock.now())} ${node.id} ${level} ${event} ${data === undefined ? "" : short(data)}`,
       );
     }
+  }
+
+  private traceSim(what: string): void {
+    this.hooks.trace?.(`${this.virtual(this.clock.now())} sim ${what}`);
   }
 
   private count(event: string): void {
