@@ -21,6 +21,7 @@ import type { Block } from "../protocol/block.js";
 import { headerHash } from "../protocol/block.js";
 import type { BlsKeyPair } from "../protocol/bls.js";
 import { toHex } from "../protocol/bytes.js";
+import { hash } from "../protocol/hash.js";
 import {
   decodeMessage,
   encodeMessage,
@@ -61,11 +62,11 @@ export const FAULT_DETECTORS: Readonly<Record<string, string | null>> = {
   "double-vote": "fault-double-vote",
   "invalid-candidate/state-root": "candidate-invalid",
   "invalid-candidate/signature": "candidate-bad-signature",
-  "unknown-block-vote": null,
+  "unknown-block-vote": "vote-unknown-block",
   "silenced-message": null,
   "delayed-message": null,
-  "replayed-message": null,
-  "far-future-message": null,
+  "replayed-message": "message-stale",
+  "far-future-message": "message-far-future",
   "forged-quorum": "quorum-invalid",
   "double-vote/two-candidates": "fault-double-vote",
 };
@@ -154,7 +155,7 @@ export class ByzantineActor {
       const old = ctx.prng.pick(this.recorded);
       const to = ctx.prng.pick(targets.length > 0 ? targets : ctx.peers().concat([""]));
       if (to !== "") {
-        ctx.injected("replayed-message", "");
+        ctx.injected("replayed-message", toHex(hash(old)));
         ctx.send(to, old, 0);
       }
     }
@@ -344,7 +345,7 @@ export class ByzantineActor {
     const bytes = encodeMessage({ type: MessageType.Validation, signed });
     const peers = this.ctx.peers();
     if (peers.length === 0) return;
-    this.ctx.injected("far-future-message", "");
+    this.ctx.injected("far-future-message", `${header.round}/${header.iteration}`);
     this.ctx.send(this.ctx.prng.pick(peers), bytes, 0);
   }
 

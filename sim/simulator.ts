@@ -586,11 +586,13 @@ class Simulation {
     for (const [kind, detector] of Object.entries(FAULT_DETECTORS)) {
       if (detector !== event || data === undefined) continue;
       const key =
-        kind === "double-candidate"
-          ? `${data.round}/${data.iteration}/${data.generator}`
-          : kind === "double-vote" || kind === "double-vote/two-candidates"
-            ? `${data.round}/${data.iteration}/${data.step}/${data.signer}`
-            : `${data.round}/${data.iteration}`;
+        kind === "replayed-message"
+          ? String(data.id)
+          : kind === "double-candidate"
+            ? `${data.round}/${data.iteration}/${data.generator}`
+            : kind === "double-vote" || kind === "double-vote/two-candidates" || kind === "unknown-block-vote"
+              ? `${data.round}/${data.iteration}/${data.step}/${data.signer}`
+              : `${data.round}/${data.iteration}`;
       if (this.injectedKeys.get(kind)?.has(key)) {
         const set = this.detectedKeys.get(kind) ?? new Set<string>();
         this.detectedKeys.set(kind, set);

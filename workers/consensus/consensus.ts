@@ -104,6 +104,10 @@ interface Iteration {
   proven: { vote: Vote; stepVotes: StepVotes } | null;
   /** A double candidate is reported once per iteration. */
   doubleCandidateReported: boolean;
+  /** Hash of a second, validly signed candidate of the iteration (a known block, if not voted on). */
+  otherCandidate: string | null;
+  /** Signers already logged for a validation vote naming a block this node does not know. */
+  readonly unknownVoters: Set<string>;
   /** What this node itself sent in this iteration, re-sent when a step times out. */
   readonly sent: Message[];
 }
@@ -223,6 +227,7 @@ export class Consensus {
         this.host.crypto.verify(h.generator, hash, h.signature)
       ) {
         it.doubleCandidateReported = true;
+        it.otherCandidate = toHex(hash);
         this.host.log("warn", "fault-double-candidate", {
           round: input.round,
           iteration: h.iteration,
@@ -243,6 +248,8 @@ export class Consensus {
     }
     it.candidate = block;
     it.candidateHash = hash;
+    for (const b of it.validation.ballotsView())
+      for (const signer of b.signers) this.logUnknownBlockVote(it, b.vote, signer);
     if (h.iteration === this.iterationIndex && this.phase === "proposal") await this.enterValidation();
     else {
       // Emergency mode: iterations stay open, so a late candidate is still voted on.
@@ -257,6 +264,8 @@ export class Consensus {
     if (signed.vote.kind === VoteKind.NoQuorum) return; // not a validation vote
     const outcome = it.validation.add(signed.vote, signed.signer, signed.signature);
     this.report(outcome, signed, StepKind.Validation);
+    if (outcome.kind === "added" || outcome.kind === "quorum")
+      this.logUnknownBlockVote(it, signed.vote, signed.signer);
     if (outcome.kind === "quorum") {
       it.proofs.set(voteKey(outcome.vote), outcome.stepVotes);
       if (it.index === this.iterationIndex && this.phase === "validation") await this.enterRatification();
@@ -547,6 +556,27 @@ export class Consensus {
 
   // ---- helpers --------------------------------------------------------------------------
 
+  /**
+   * Observation only: a validation vote naming a block other than the iteration's candidate
+   * (and any second candidate of an equivocating generator) once this node holds the candidate.
+   * Honest members vote only for candidates they received, so it names a block nobody may have.
+   */
+  private logUnknownBlockVote(it: Iteration, vote: Vote, signer: Uint8Array): void {
+    if (vote.kind !== VoteKind.Valid && vote.kind !== VoteKind.Invalid) return;
+    if (it.candidateHash === null || bytesEqual(vote.hash, it.candidateHash)) return;
+    const hex = toHex(vote.hash);
+    const who = toHex(signer);
+    if (hex === it.otherCandidate || it.unknownVoters.has(who)) return;
+    it.unknownVoters.add(who); // bounded by the committee's members
+    this.host.log("debug", "vote-unknown-block", {
+      round: it.header.round,
+      iteration: it.index,
+      step: "Validation",
+      signer: who,
+      hash: hex.slice(0, 16),
+    });
+  }
+
   private async verdictOf(it: Iteration): Promise<boolean> {
     if (it.verdict === null) it.verdict = await this.host.validateCandidate(it.candidate!);
     return it.verdict;
@@ -628,6 +658,8 @@ export class Consensus {
         failed: null,
         proven: null,
         doubleCandidateReported: false,
+        otherCandidate: null,
+        unknownVoters: new Set(),
         sent: [],
       };
       this.iterations.set(index, it);

@@ -66,6 +66,8 @@ const MAX_SEEN_MESSAGES = 8_192;
 const MAX_PENDING_FAULTS = 64;
 /** Committees of recent rounds kept (fault checks look back at most faultWindowRounds). */
 const MAX_CACHED_COMMITTEES = 16;
+/** Rounds ahead of the current one beyond which a message is logged as far-future. */
+const FAR_FUTURE_ROUNDS = LIMITS.blocksPerRequest;
 /** Next-round messages kept for replay (a round's worth for a 64-member committee and more). */
 const MAX_EARLY_MESSAGES = 512;
 
@@ -99,6 +101,8 @@ export class Node implements NodeApi, ConsensusHost {
    */
   private early: Array<{ peer: string; message: Message }> = [];
   private peerCursor = 0;
+  /** Id (hash hex) of the peer message being handled, for logs. */
+  private handlingId = "";
   /** Fault proofs seen and checked, waiting for a block of this node's to carry them. */
   private readonly pendingFaults = new Map<string, FaultProof>();
   private readonly committeeCache = new Map<string, RoundCommittees>();
@@ -167,7 +171,9 @@ export class Node implements NodeApi, ConsensusHost {
       }
       if (firstCopy && this.options.relay !== false && this.shouldRelay(message)) this.relay(peer, id, bytes);
       try {
+        this.handlingId = id;
         await this.handle(peer, message);
+        this.handlingId = "";
         await this.replayEarly();
       } catch (e) {
         this.log("error", "peer-message-failed", { peer, type: MessageType[message.type], error: String(e) });
@@ -566,6 +572,12 @@ export class Node implements NodeApi, ConsensusHost {
    */
   private routeRound(peer: string, round: number, message: Message): boolean {
     const current = this.chain.tip.height + 1;
+    // Observations only (the handling is the same): a message two or more rounds old is not a
+    // late copy of live traffic but a replay; one far ahead is made up or this node is far behind.
+    if (round < current - 1 && message.type !== MessageType.Quorum)
+      this.log("debug", "message-stale", { peer, id: this.handlingId, round, current });
+    else if (round > current + FAR_FUTURE_ROUNDS)
+      this.log("debug", "message-far-future", { peer, round, iteration: iterationOf(message), current });
     if (round === current + 1 && this.early.length < MAX_EARLY_MESSAGES) this.early.push({ peer, message });
     if (round > current) this.requestBlocks(peer, false);
     return round === current;
@@ -973,4 +985,18 @@ function sameAttestation(a: Attestation, b: Attestation): boolean {
 
 function decodeBlockStored(bytes: Uint8Array): Block {
   return decodeBlock(bytes);
+}
+
+function iterationOf(m: Message): number {
+  switch (m.type) {
+    case MessageType.Candidate:
+      return m.block.header.iteration;
+    case MessageType.Validation:
+    case MessageType.Ratification:
+      return m.signed.header.iteration;
+    case MessageType.Quorum:
+      return m.header.iteration;
+    default:
+      return -1;
+  }
 }

@@ -64,6 +64,14 @@ export class StepAggregator {
     return out;
   }
 
+  /** Every vote value received with its signers (for logs; not verified). */
+  ballotsView(): Array<{ vote: Vote; signers: Uint8Array[] }> {
+    return [...this.ballots.values()].map((b) => ({
+      vote: b.vote,
+      signers: [...b.signatures.values()].map((e) => e.publicKey),
+    }));
+  }
+
   hasVoted(publicKey: Uint8Array): boolean {
     return this.voted.has(toHex(publicKey));
   }
