@@ -86,8 +86,6 @@ export class FinalityChecker {
       r.tip = h;
       this.checkQuorums(node, api, h);
     }
-    // A fork choice may have replaced blocks below the highest tip seen: check the tip again.
-    if (status.height >= 1 && status.height <= r.tip) this.checkQuorums(node, api, status.height);
     const f = status.finalizedHeight;
     if (f < r.finalized) {
       this.fail(`safety: ${node}'s finalized height went down from ${r.finalized} to ${f}`);
@@ -155,6 +153,9 @@ export class FinalityChecker {
         return;
       }
     }
+    // A fork choice may have replaced non-final blocks below the highest tip seen.
+    const tip = api.status().height;
+    for (let h = Math.max(1, f + 1); h <= Math.min(tip, r.tip); h++) this.checkQuorums(node, api, h);
     this.observe(node, api);
   }
 
