@@ -39,6 +39,7 @@ export const USAGE = `npm run sim -- [options]
   --crypto fast|bls    signature scheme (default fast)
   --partitions on|off  partitions that form and heal (default on)
   --crashes on|off     crashes and restarts from the store (default on)
+  --clock-skew-ms MS   each node's clock off by a fixed amount in [-MS, +MS] (default 0)
   --tx-per-second R    transfer workload (default ${DEFAULT_OPTIONS.txPerSecond})
   --liveness-window-ms MS  liveness bound after the last disruption (default ${DEFAULT_OPTIONS.livenessWindowMs})
   --verbose            print each seed's log counters and last warnings
@@ -140,6 +141,10 @@ export function parseArgs(argv: readonly string[]): SweepOptions {
         break;
       case "--crashes":
         o.crashes = onOff(flag, value);
+        take();
+        break;
+      case "--clock-skew-ms":
+        o.clockSkewMs = num(flag, value);
         take();
         break;
       case "--tx-per-second":

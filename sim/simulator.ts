@@ -102,6 +102,8 @@ interface SimNode {
   actor: ByzantineActor | null;
   wakeGen: number;
   wakeAt: number | null;
+  /** This node's clock minus the virtual time (--clock-skew-ms). */
+  readonly skewMs: number;
   sameMsTimers: number;
   lastTimerMs: number;
 }
@@ -207,6 +209,11 @@ class Simulation {
       this.quorums,
     );
 
+    // Clock skew from its own stream, so runs without skew draw exactly what they drew before.
+    const skewPrng = new Prng(`dusk-edge-sim/${o.seed}/clock-skew`);
+    const skews = Array.from({ length: n }, () =>
+      o.clockSkewMs > 0 ? Math.round(skewPrng.uniform(-o.clockSkewMs, o.clockSkewMs)) : 0,
+    );
     for (let i = 0; i < n; i++) {
       const id = `node-${i}`;
       const node: SimNode = {
@@ -219,6 +226,7 @@ class Simulation {
         actor: null,
         wakeGen: 0,
         wakeAt: null,
+        skewMs: skews[i]!,
         sameMsTimers: 0,
         lastTimerMs: -1,
       };
@@ -396,7 +404,8 @@ class Simulation {
     const api = node.api;
     if (api === null) return;
     const now = this.clock.now();
-    const w = api.nextWakeMs();
+    const local = api.nextWakeMs();
+    const w = local === null ? null : local - node.skewMs; // the node's clock runs skewMs ahead
     if (w === null) {
       if (node.wakeAt !== null) node.wakeGen += 1;
       node.wakeAt = null;
@@ -480,7 +489,7 @@ class Simulation {
         provisionerKey: i < this.o.provisioners ? simProvisionerKey(i) : null,
       },
       {
-        clock: this.clock,
+        clock: node.skewMs === 0 ? this.clock : { now: () => this.clock.now() + node.skewMs },
         store: node.store,
         transport,
         txVerifier: this.txVerifier,
@@ -722,4 +731,5 @@ function validate(o: SimOptions): void {
   frac(o.latencyMs, 0, 60_000, "latency-ms");
   frac(o.jitterMs, 0, o.latencyMs, "jitter-ms");
   frac(o.txPerSecond, 0, 1_000, "tx-per-second");
+  frac(o.clockSkewMs, 0, 600_000, "clock-skew-ms");
 }
