@@ -44,6 +44,7 @@ export const BYZANTINE_KINDS = [
   "future",
   "forged-quorum",
   "vote-both",
+  "bad-sync",
 ] as const;
 export type ByzantineKind = (typeof BYZANTINE_KINDS)[number];
 
@@ -53,7 +54,7 @@ export type ByzantineKind = (typeof BYZANTINE_KINDS)[number];
  * consensus-liveness core"; seeds of earlier sweeps replay with `--behaviours` and the first eight.
  */
 export const DEFAULT_BYZANTINE_KINDS: readonly ByzantineKind[] = BYZANTINE_KINDS.filter(
-  (k) => k !== "forged-quorum",
+  (k) => k !== "forged-quorum" && k !== "bad-sync",
 );
 
 /** Kinds of fault injected (a behaviour may inject several), with the log event that detects it. */
@@ -69,6 +70,8 @@ export const FAULT_DETECTORS: Readonly<Record<string, string | null>> = {
   "far-future-message": "message-far-future",
   "forged-quorum": "quorum-invalid",
   "double-vote/two-candidates": "fault-double-vote",
+  "bad-sync/forged-block": "synced-block-invalid",
+  "bad-sync/withheld": null,
 };
 
 /** Messages kept for replay. */
@@ -142,6 +145,13 @@ export class ByzantineActor {
       return ctx.prng.uniform(0.3, 2.5) * ctx.stepTimeoutMs;
     };
     let handled = false;
+    if (
+      message !== null &&
+      peer !== null &&
+      message.type === MessageType.Blocks &&
+      this.behaviours.has("bad-sync")
+    )
+      handled = this.badSyncAnswer(peer, message, delay);
     if (message !== null && peer === null && this.behaviours.has("vote-both"))
       handled = this.voteBothOutgoing(message, targets, delay);
     if (!handled && message !== null && peer === null) handled = this.rewrite(message, targets, delay);
@@ -323,6 +333,39 @@ export class ByzantineActor {
     signature[signature.length - 1]! ^= 0x01;
     this.ctx.injected("invalid-candidate/signature", key);
     return encodeMessage({ type: MessageType.Candidate, block: { ...block, header: { ...h, signature } } });
+  }
+
+  /**
+   * A byzantine answer to a block request: half the time the first block comes back forged (a
+   * transaction dropped or the state root changed, the header re-signed with this node's key:
+   * the attestation its child carries no longer names it), else the answer is withheld (an
+   * empty list, as if this node had nothing).
+   */
+  private badSyncAnswer(peer: string, m: Message, delay: () => number): boolean {
+    if (m.type !== MessageType.Blocks) return false;
+    const first = m.blocks[0];
+    if (first === undefined || this.ctx.prng.chance(0.5)) {
+      this.ctx.injected("bad-sync/withheld", "");
+      this.ctx.send(
+        peer,
+        encodeMessage({ type: MessageType.Blocks, blocks: [], tipAttestation: null }),
+        delay(),
+      );
+      return true;
+    }
+    const h = first.header;
+    const forgedHeader = { ...h, stateRoot: this.ctx.prng.bytes(32) };
+    const forged: Block = {
+      ...first,
+      header: {
+        ...forgedHeader,
+        signature: this.ctx.crypto.sign(this.ctx.key.secretKey, headerHash(forgedHeader)),
+      },
+    };
+    this.ctx.injected("bad-sync/forged-block", `${this.ctx.id}/${h.height}`);
+    const bytes = encodeMessage({ ...m, blocks: [forged, ...m.blocks.slice(1)] });
+    this.ctx.send(peer, bytes, delay());
+    return true;
   }
 
   /** A validly signed vote for a round far ahead (the header's parent hash is made up). */

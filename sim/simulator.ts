@@ -597,11 +597,15 @@ class Simulation {
       const key =
         kind === "replayed-message"
           ? String(data.id)
-          : kind === "double-candidate"
-            ? `${data.round}/${data.iteration}/${data.generator}`
-            : kind === "double-vote" || kind === "double-vote/two-candidates" || kind === "unknown-block-vote"
-              ? `${data.round}/${data.iteration}/${data.step}/${data.signer}`
-              : `${data.round}/${data.iteration}`;
+          : kind === "bad-sync/forged-block"
+            ? `${data.peer}/${data.height}`
+            : kind === "double-candidate"
+              ? `${data.round}/${data.iteration}/${data.generator}`
+              : kind === "double-vote" ||
+                  kind === "double-vote/two-candidates" ||
+                  kind === "unknown-block-vote"
+                ? `${data.round}/${data.iteration}/${data.step}/${data.signer}`
+                : `${data.round}/${data.iteration}`;
       if (this.injectedKeys.get(kind)?.has(key)) {
         const set = this.detectedKeys.get(kind) ?? new Set<string>();
         this.detectedKeys.set(kind, set);
