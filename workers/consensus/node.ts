@@ -451,7 +451,12 @@ export class Node implements NodeApi, ConsensusHost {
   }
 
   persistCandidate(block: Block): void {
-    this.deps.store.transaction(() => this.deps.store.putMeta(META_CANDIDATE, encodeBlock(block)));
+    // Only a restart's re-send depends on it: a failed write must not stop the candidate.
+    try {
+      this.deps.store.transaction(() => this.deps.store.putMeta(META_CANDIDATE, encodeBlock(block)));
+    } catch (e) {
+      this.log("warn", "candidate-not-stored", { round: block.header.height, error: String(e) });
+    }
   }
 
   persistedCandidate(round: number, iteration: number, prevHash: Uint8Array): Block | null {
