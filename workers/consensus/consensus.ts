@@ -334,7 +334,8 @@ export class Consensus {
   private async startIteration(first: number): Promise<void> {
     const input = this.input!;
     // An iteration whose failure is already proven (a failure quorum seen while this node was
-    // behind) is over for everyone ("any other ratified result fails the iteration"): skip it.
+    // behind) is over for everyone: skip it. ../shared/DESIGN.md, Consensus: a ratification
+    // quorum on any result other than Valid(hash) fails the iteration (outside emergency mode).
     let index = first;
     while (!this.isEmergency(index) && (this.iterations.get(index)?.failed ?? null) !== null) index += 1;
     if (index >= this.host.params.maxIterations) {
@@ -513,6 +514,8 @@ export class Consensus {
       // A proven failure of the current iteration or a later one (a node that fell behind, e.g.
       // after a partition or a restart) moves this node to the iteration after it, so its step
       // deadlines line up with the committee's again instead of trailing it for the whole round.
+      // ../shared/DESIGN.md, Consensus: the failure quorum ends the iteration for every node,
+      // whoever counted it; only emergency mode (returned above) keeps iterations open.
       if (it.index >= this.iterationIndex) {
         if (this.phase === "waiting")
           this.iterationIndex = Math.min(it.index + 1, this.host.params.maxIterations - 1);
