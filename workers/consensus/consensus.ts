@@ -274,9 +274,11 @@ export class Consensus {
   }
 
   /**
-   * A validation result proven by step votes carried in a ratification vote ("a ratification
-   * vote carries the validation step votes it ratifies", ../shared/DESIGN.md, Consensus) is as
-   * good as a local validation quorum: the quorum exists, whoever counted it. A member that has
+   * A validation result proven by step votes carried in a ratification vote is as good as a
+   * local validation quorum: the quorum exists, whoever counted it (../shared/DESIGN.md,
+   * Consensus: a step's votes are a committee bitset and one aggregated signature, and a
+   * quorum is a count of credits, n - floor(n/3) for Valid; docs/ARCHITECTURE.md: a
+   * ratification vote carries the validation step votes it ratifies). A member that has
    * not counted one itself (lost or late votes) ratifies the proven result instead of NoQuorum,
    * so the ratification committee does not split between the result and NoQuorum.
    */
