@@ -263,7 +263,7 @@ export async function runSweep(
   for (const k of kinds) {
     const d = FAULT_DETECTORS[k]
       ? `${detected.get(k) ?? 0} of ${distinct.get(k) ?? 0} (${FAULT_DETECTORS[k]})`
-      : "n/a (the core logs no event for it)";
+      : "n/a (no detector: not detectable)";
     out.line(`  ${k.padEnd(30)} ${String(injected.get(k)).padStart(8)} / ${d}`);
   }
   if (failing.length > 0) {
