@@ -11,6 +11,7 @@
 import {
   EMPTY_STEP_VOTES,
   StepKind,
+  type StepVotes,
   type Vote,
   VoteKind,
   voteOf,
@@ -20,6 +21,7 @@ import type { Block } from "../protocol/block.js";
 import { headerHash } from "../protocol/block.js";
 import type { BlsKeyPair } from "../protocol/bls.js";
 import { toHex } from "../protocol/bytes.js";
+import { hash } from "../protocol/hash.js";
 import {
   decodeMessage,
   encodeMessage,
@@ -41,14 +43,19 @@ export const BYZANTINE_KINDS = [
   "replay",
   "future",
   "forged-quorum",
+  "vote-both",
+  "bad-sync",
 ] as const;
 export type ByzantineKind = (typeof BYZANTINE_KINDS)[number];
 
 /**
- * Behaviours drawn by default: the list as it stood when the sweeps in docs/SIMULATOR.md were
- * run, so their seeds replay unchanged. Newer behaviours are opt-in with `--behaviours`.
+ * Behaviours drawn by default: all but `forged-quorum` (opt-in: it only exercises the quorum
+ * check). `vote-both` joined the defaults with the sweeps of docs/SIMULATOR.md "Sweeps on the
+ * consensus-liveness core"; seeds of earlier sweeps replay with `--behaviours` and the first eight.
  */
-export const DEFAULT_BYZANTINE_KINDS: readonly ByzantineKind[] = BYZANTINE_KINDS.slice(0, 8);
+export const DEFAULT_BYZANTINE_KINDS: readonly ByzantineKind[] = BYZANTINE_KINDS.filter(
+  (k) => k !== "forged-quorum" && k !== "bad-sync",
+);
 
 /** Kinds of fault injected (a behaviour may inject several), with the log event that detects it. */
 export const FAULT_DETECTORS: Readonly<Record<string, string | null>> = {
@@ -56,16 +63,40 @@ export const FAULT_DETECTORS: Readonly<Record<string, string | null>> = {
   "double-vote": "fault-double-vote",
   "invalid-candidate/state-root": "candidate-invalid",
   "invalid-candidate/signature": "candidate-bad-signature",
-  "unknown-block-vote": null,
+  "unknown-block-vote": "vote-unknown-block",
   "silenced-message": null,
   "delayed-message": null,
-  "replayed-message": null,
-  "far-future-message": null,
+  "replayed-message": "message-stale",
+  "far-future-message": "message-far-future",
   "forged-quorum": "quorum-invalid",
+  "double-vote/two-candidates": "fault-double-vote",
+  "bad-sync/forged-block": "synced-block-invalid",
+  "bad-sync/withheld": null,
 };
 
 /** Messages kept for replay. */
 const MAX_RECORDED = 256;
+/** Slots (round, iteration, parent) a `vote-both` actor tracks candidates and proofs for. */
+const MAX_TRACKED_SLOTS = 64;
+/** Candidates tracked per slot. */
+const MAX_CANDIDATES_PER_SLOT = 4;
+
+/**
+ * What a `vote-both` actor knows of one slot: the candidates seen, the validation proofs seen in
+ * ratification votes (per candidate), whether its node showed it sits on each committee (its
+ * node voted there), and which votes it has sent.
+ */
+interface Slot {
+  readonly header: SignedVote["header"];
+  readonly candidates: Map<string, Uint8Array>;
+  readonly proofs: Map<string, StepVotes>;
+  validationMember: boolean;
+  ratificationMember: boolean;
+  readonly sentValidation: Set<string>;
+  readonly sentRatification: Set<string>;
+  /** Steps whose double vote was counted as injected (once, when membership is known). */
+  readonly counted: Set<StepKind>;
+}
 /** How far ahead a far-future message claims to be. */
 const FUTURE_ROUNDS_MIN = 100;
 
@@ -87,6 +118,7 @@ export interface ActorContext {
 
 export class ByzantineActor {
   private readonly recorded: Uint8Array[] = [];
+  private readonly slots = new Map<string, Slot>();
 
   constructor(
     readonly behaviours: ReadonlySet<ByzantineKind>,
@@ -113,7 +145,16 @@ export class ByzantineActor {
       return ctx.prng.uniform(0.3, 2.5) * ctx.stepTimeoutMs;
     };
     let handled = false;
-    if (message !== null && peer === null) handled = this.rewrite(message, targets, delay);
+    if (
+      message !== null &&
+      peer !== null &&
+      message.type === MessageType.Blocks &&
+      this.behaviours.has("bad-sync")
+    )
+      handled = this.badSyncAnswer(peer, message, delay);
+    if (message !== null && peer === null && this.behaviours.has("vote-both"))
+      handled = this.voteBothOutgoing(message, targets, delay);
+    if (!handled && message !== null && peer === null) handled = this.rewrite(message, targets, delay);
     if (!handled) for (const t of targets) ctx.send(t, bytes, delay());
     if (
       message !== null &&
@@ -124,7 +165,7 @@ export class ByzantineActor {
       const old = ctx.prng.pick(this.recorded);
       const to = ctx.prng.pick(targets.length > 0 ? targets : ctx.peers().concat([""]));
       if (to !== "") {
-        ctx.injected("replayed-message", "");
+        ctx.injected("replayed-message", toHex(hash(old)));
         ctx.send(to, old, 0);
       }
     }
@@ -157,8 +198,9 @@ export class ByzantineActor {
     for (const t of this.ctx.peers()) this.ctx.send(t, bytes, 0);
   }
 
-  /** A message the wrapped node receives (kept for replay). */
+  /** A message the wrapped node receives (kept for replay; candidates and proofs for vote-both). */
   incoming(_from: string, bytes: Uint8Array): void {
+    if (this.behaviours.has("vote-both") && !this.behaviours.has("silent")) this.voteBothIncoming(bytes);
     if (!this.behaviours.has("replay")) return;
     if (this.recorded.length >= MAX_RECORDED) this.recorded.splice(this.ctx.prng.int(MAX_RECORDED), 1);
     this.recorded.push(bytes);
@@ -293,6 +335,39 @@ export class ByzantineActor {
     return encodeMessage({ type: MessageType.Candidate, block: { ...block, header: { ...h, signature } } });
   }
 
+  /**
+   * A byzantine answer to a block request: half the time the first block comes back forged (a
+   * transaction dropped or the state root changed, the header re-signed with this node's key:
+   * the attestation its child carries no longer names it), else the answer is withheld (an
+   * empty list, as if this node had nothing).
+   */
+  private badSyncAnswer(peer: string, m: Message, delay: () => number): boolean {
+    if (m.type !== MessageType.Blocks) return false;
+    const first = m.blocks[0];
+    if (first === undefined || this.ctx.prng.chance(0.5)) {
+      this.ctx.injected("bad-sync/withheld", "");
+      this.ctx.send(
+        peer,
+        encodeMessage({ type: MessageType.Blocks, blocks: [], tipAttestation: null }),
+        delay(),
+      );
+      return true;
+    }
+    const h = first.header;
+    const forgedHeader = { ...h, stateRoot: this.ctx.prng.bytes(32) };
+    const forged: Block = {
+      ...first,
+      header: {
+        ...forgedHeader,
+        signature: this.ctx.crypto.sign(this.ctx.key.secretKey, headerHash(forgedHeader)),
+      },
+    };
+    this.ctx.injected("bad-sync/forged-block", `${this.ctx.id}/${h.height}`);
+    const bytes = encodeMessage({ ...m, blocks: [forged, ...m.blocks.slice(1)] });
+    this.ctx.send(peer, bytes, delay());
+    return true;
+  }
+
   /** A validly signed vote for a round far ahead (the header's parent hash is made up). */
   private sendFuture(m: Message): void {
     const round = roundOf(m);
@@ -313,8 +388,189 @@ export class ByzantineActor {
     const bytes = encodeMessage({ type: MessageType.Validation, signed });
     const peers = this.ctx.peers();
     if (peers.length === 0) return;
-    this.ctx.injected("far-future-message", "");
+    this.ctx.injected("far-future-message", `${header.round}/${header.iteration}`);
     this.ctx.send(this.ctx.prng.pick(peers), bytes, 0);
+  }
+
+  // ---- vote-both: votes for every candidate of a step, as generator two candidates -------
+
+  /**
+   * Which of two candidates a peer is steered to first: the same rule in every actor (the
+   * coalition needs no channel), so the equivocating generator and the double voters split the
+   * honest nodes the same way and each side can see a quorum for "its" candidate.
+   */
+  private sideOf(slotKey: string, peer: string): 0 | 1 {
+    // Every node (this one included) ranked by a hash of (slot, id): the first half is side 0.
+    // Actors share the peer set, so they compute the same halves; the halves are balanced.
+    const rank = (id: string): number => {
+      let h = 0;
+      for (const c of `${slotKey}/${id}`) h = (Math.imul(h, 31) + c.charCodeAt(0)) | 0;
+      return h;
+    };
+    const all = [...this.ctx.peers(), this.ctx.id].sort((x, y) => rank(x) - rank(y) || (x < y ? -1 : 1));
+    return all.indexOf(peer) < all.length / 2 ? 0 : 1;
+  }
+
+  private slotOf(header: SignedVote["header"]): { key: string; slot: Slot } {
+    const key = `${header.round}/${header.iteration}/${toHex(header.prevHash)}`;
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      if (this.slots.size >= MAX_TRACKED_SLOTS) {
+        const oldest = this.slots.keys().next().value;
+        if (oldest !== undefined) this.slots.delete(oldest);
+      }
+      slot = {
+        header,
+        candidates: new Map(),
+        proofs: new Map(),
+        validationMember: false,
+        ratificationMember: false,
+        sentValidation: new Set(),
+        sentRatification: new Set(),
+        counted: new Set(),
+      };
+      this.slots.set(key, slot);
+    }
+    return { key, slot };
+  }
+
+  private voteBothIncoming(bytes: Uint8Array): void {
+    let m: Message;
+    try {
+      m = decodeMessage(bytes);
+    } catch {
+      return;
+    }
+    if (m.type === MessageType.Candidate) {
+      const h = m.block.header;
+      this.learnCandidate({ round: h.height, iteration: h.iteration, prevHash: h.prevHash }, headerHash(h));
+    } else if (m.type === MessageType.Ratification && m.signed.vote.kind === VoteKind.Valid) {
+      const { key, slot } = this.slotOf(m.signed.header);
+      const hex = toHex(m.signed.vote.hash);
+      if (!slot.proofs.has(hex)) {
+        slot.proofs.set(hex, m.validation);
+        this.sendBoth(key, slot, StepKind.Ratification);
+      }
+    }
+  }
+
+  private learnCandidate(header: SignedVote["header"], hash: Uint8Array): void {
+    const { key, slot } = this.slotOf(header);
+    const hex = toHex(hash);
+    if (slot.candidates.has(hex) || slot.candidates.size >= MAX_CANDIDATES_PER_SLOT) return;
+    slot.candidates.set(hex, hash);
+    // Votes on every branch and for every candidate, member or not (a non-member's vote is
+    // dropped by honest nodes; it cannot know the committees of a branch its node is not on).
+    this.sendBoth(key, slot, StepKind.Validation);
+  }
+
+  /**
+   * Own messages: as generator, two candidates split between the sides; as a committee member,
+   * the node's own vote plus a Valid vote for every other candidate (validation) or every other
+   * proven Valid result (ratification) of the slot, each side getting its own candidate's first.
+   */
+  private voteBothOutgoing(m: Message, targets: string[], delay: () => number): boolean {
+    if (m.type === MessageType.Candidate) {
+      const block = m.block;
+      const h = block.header;
+      const altHeader = { ...h, timestampMs: h.timestampMs + 1 };
+      const alt: Block = {
+        ...block,
+        header: {
+          ...altHeader,
+          signature: this.ctx.crypto.sign(this.ctx.key.secretKey, headerHash(altHeader)),
+        },
+      };
+      const slotHeader = { round: h.height, iteration: h.iteration, prevHash: h.prevHash };
+      const [first, second] = [block, alt].sort((x, y) =>
+        toHex(headerHash(x.header)) < toHex(headerHash(y.header)) ? -1 : 1,
+      ) as [Block, Block];
+      this.learnCandidate(slotHeader, headerHash(first.header));
+      this.learnCandidate(slotHeader, headerHash(second.header));
+      const { key } = this.slotOf(slotHeader);
+      this.ctx.injected("double-candidate", `${h.height}/${h.iteration}/${toHex(h.generator)}`);
+      const bytes = [first, second].map((b) => encodeMessage({ type: MessageType.Candidate, block: b }));
+      // Each side gets only its own candidate (honest relays carry the other one over later).
+      for (const t of targets) this.ctx.send(t, bytes[this.sideOf(key, t)]!, delay());
+      return true;
+    }
+    if (m.type !== MessageType.Validation && m.type !== MessageType.Ratification) return false;
+    const { key, slot } = this.slotOf(m.signed.header);
+    if (m.type === MessageType.Validation) {
+      slot.validationMember = true;
+      if (m.signed.vote.kind === VoteKind.Valid) {
+        const hex = toHex(m.signed.vote.hash);
+        if (!slot.candidates.has(hex) && slot.candidates.size < MAX_CANDIDATES_PER_SLOT)
+          slot.candidates.set(hex, m.signed.vote.hash);
+      }
+    } else {
+      slot.ratificationMember = true;
+      if (m.signed.vote.kind === VoteKind.Valid) {
+        const hex = toHex(m.signed.vote.hash);
+        if (!slot.proofs.has(hex)) slot.proofs.set(hex, m.validation);
+      }
+    }
+    const step = m.type === MessageType.Validation ? StepKind.Validation : StepKind.Ratification;
+    if (m.signed.vote.kind !== VoteKind.Valid) {
+      // The node voted a failure (no candidate seen yet, or no quorum): send that as it is, and
+      // Valid for whatever the slot holds.
+      for (const t of targets) this.ctx.send(t, encodeMessage(m), delay());
+      const sent = step === StepKind.Validation ? slot.sentValidation : slot.sentRatification;
+      sent.add("failure");
+    }
+    // Nothing new to vote for: a re-send of the node's own vote after a step timeout.
+    if (!this.sendBoth(key, slot, step, targets, delay) && m.signed.vote.kind === VoteKind.Valid)
+      for (const t of targets) this.ctx.send(t, encodeMessage(m), delay());
+    return true;
+  }
+
+  /** Sends a Valid vote of `step` for every candidate (or proven result) not voted for yet. */
+  private sendBoth(
+    key: string,
+    slot: Slot,
+    step: StepKind.Validation | StepKind.Ratification,
+    targets: string[] = this.ctx.peers(),
+    delay: () => number = () => 0,
+  ): boolean {
+    const sent = step === StepKind.Validation ? slot.sentValidation : slot.sentRatification;
+    const hashes = step === StepKind.Validation ? [...slot.candidates.keys()] : [...slot.proofs.keys()];
+    const fresh = hashes.filter((h) => !sent.has(h)).sort();
+    for (const h of fresh) sent.add(h);
+    // The fault: two votes of one step by a committee member (its node voted there, so it is
+    // one); counted once per step, when both the membership and the second vote are known.
+    const member = step === StepKind.Validation ? slot.validationMember : slot.ratificationMember;
+    if (member && sent.size >= 2 && !slot.counted.has(step)) {
+      slot.counted.add(step);
+      this.ctx.injected(
+        "double-vote/two-candidates",
+        `${slot.header.round}/${slot.header.iteration}/${StepKind[step]}/${toHex(this.ctx.key.publicKey)}`,
+      );
+    }
+    if (fresh.length === 0) return false;
+    const votes = fresh.map((hex) => {
+      const vote = voteOf(
+        VoteKind.Valid,
+        step === StepKind.Validation ? slot.candidates.get(hex)! : fromHexKey(slot, hex),
+      );
+      const signed = this.signVote(
+        { header: slot.header, vote, signer: this.ctx.key.publicKey, signature: new Uint8Array(0) },
+        step,
+        vote,
+      );
+      return step === StepKind.Validation
+        ? encodeMessage({ type: MessageType.Validation, signed })
+        : encodeMessage({ type: MessageType.Ratification, signed, validation: slot.proofs.get(hex)! });
+    });
+    // With two or more hashes in the slot, each vote goes only to the side steered to its
+    // candidate (the same rule the generator used), so each side counts it for "its" block.
+    const all = [...hashes].sort();
+    fresh.forEach((hex, i) => {
+      const side = all.indexOf(hex) % 2;
+      for (const t of targets) {
+        if (all.length < 2 || this.sideOf(key, t) === side) this.ctx.send(t, votes[i]!, delay());
+      }
+    });
+    return true;
   }
 
   private signVote(like: SignedVote, step: StepKind, vote: Vote): SignedVote {
@@ -326,6 +582,15 @@ export class ByzantineActor {
       signature: this.ctx.crypto.sign(this.ctx.key.secretKey, message),
     };
   }
+}
+
+/** The hash bytes of a proven result of `slot` (kept beside its proof). */
+function fromHexKey(slot: Slot, hex: string): Uint8Array {
+  const known = slot.candidates.get(hex);
+  if (known !== undefined) return known;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
 }
 
 function voteKeyOf(s: SignedVote, step: StepKind): string {

@@ -18,6 +18,7 @@ import { type Genesis, genesisHash, genesisState } from "../protocol/genesis.js"
 import type { NodeApi } from "../workers/consensus/node-api.js";
 import { Label } from "../workers/consensus/ports.js";
 import { executeTransactions } from "../workers/executor/execute-block.js";
+import type { QuorumChecker } from "./quorum-checker.js";
 
 interface NodeRecord {
   finalized: number;
@@ -25,6 +26,8 @@ interface NodeRecord {
   tip: number;
   lastProgressMs: number;
   readonly hashes: Map<number, string>;
+  /** Blocks already given to the quorum checks (height -> hash), a sliding window. */
+  readonly checked: Map<number, string>;
 }
 
 export class FinalityChecker {
@@ -41,12 +44,14 @@ export class FinalityChecker {
     private readonly verifier: SignatureVerifier,
     private readonly now: () => number,
     private readonly fail: (violation: string) => void,
+    /** Quorum checks on every accepted block (quorum-checker.ts); null to skip them. */
+    private readonly quorums: QuorumChecker | null = null,
   ) {}
 
   private record(node: string): NodeRecord {
     let r = this.records.get(node);
     if (r === undefined) {
-      r = { finalized: 0, tip: 0, lastProgressMs: this.now(), hashes: new Map() };
+      r = { finalized: 0, tip: 0, lastProgressMs: this.now(), hashes: new Map(), checked: new Map() };
       this.records.set(node, r);
     }
     return r;
@@ -79,6 +84,7 @@ export class FinalityChecker {
       this.acceptSumMs += this.now() - view.block.header.timestampMs;
       this.acceptCount += 1;
       r.tip = h;
+      this.checkQuorums(node, api, h);
     }
     const f = status.finalizedHeight;
     if (f < r.finalized) {
@@ -113,6 +119,20 @@ export class FinalityChecker {
     r.finalized = f;
   }
 
+  private checkQuorums(node: string, api: NodeApi, h: number): void {
+    if (this.quorums === null) return;
+    const view = api.blockByHeight(h);
+    if (view === undefined) return;
+    const hex = toHex(view.hash);
+    const r = this.record(node);
+    if (r.checked.get(h) === hex) return;
+    r.checked.set(h, hex);
+    r.checked.delete(h - 64);
+    const parent = h >= 1 ? (api.blockByHeight(h - 1)?.block ?? null) : null;
+    const grand = h >= 2 ? (api.blockByHeight(h - 2)?.block ?? null) : null;
+    this.quorums.onBlock(node, view.block, hex, parent, grand);
+  }
+
   /** Everything `node` ever showed as Final must still be there, unchanged and Final. */
   recheck(node: string, api: NodeApi): void {
     const r = this.record(node);
@@ -133,6 +153,9 @@ export class FinalityChecker {
         return;
       }
     }
+    // A fork choice may have replaced non-final blocks below the highest tip seen.
+    const tip = api.status().height;
+    for (let h = Math.max(1, f + 1); h <= Math.min(tip, r.tip); h++) this.checkQuorums(node, api, h);
     this.observe(node, api);
   }
 

@@ -15,6 +15,8 @@ export interface SweepOptions {
   /** Seeds to run: either `count` seeds from `first`, or the one in base.seed. */
   readonly seeds: readonly number[];
   readonly verbose: boolean;
+  /** `--trace`: node ids whose every log line is printed as it happens (empty: none; "all"). */
+  readonly trace: readonly string[];
   /** The options as given, for replay commands. */
   readonly replayArgs: readonly string[];
 }
@@ -37,9 +39,11 @@ export const USAGE = `npm run sim -- [options]
   --crypto fast|bls    signature scheme (default fast)
   --partitions on|off  partitions that form and heal (default on)
   --crashes on|off     crashes and restarts from the store (default on)
+  --clock-skew-ms MS   each node's clock off by a fixed amount in [-MS, +MS] (default 0)
   --tx-per-second R    transfer workload (default ${DEFAULT_OPTIONS.txPerSecond})
   --liveness-window-ms MS  liveness bound after the last disruption (default ${DEFAULT_OPTIONS.livenessWindowMs})
-  --verbose            print each seed's log counters and last warnings`;
+  --verbose            print each seed's log counters and last warnings
+  --trace ID[,ID]|all  print every log line of these nodes as it happens (debugging one seed)`;
 
 export function parseArgs(argv: readonly string[]): SweepOptions {
   const o: Record<string, unknown> = { ...DEFAULT_OPTIONS };
@@ -47,6 +51,7 @@ export function parseArgs(argv: readonly string[]): SweepOptions {
   let firstSeed = 1;
   let single: number | null = null;
   let verbose = false;
+  let trace: string[] = [];
   let provisionersGiven = false;
   const replayArgs: string[] = [];
   const num = (name: string, v: string | undefined): number => {
@@ -138,6 +143,10 @@ export function parseArgs(argv: readonly string[]): SweepOptions {
         o.crashes = onOff(flag, value);
         take();
         break;
+      case "--clock-skew-ms":
+        o.clockSkewMs = num(flag, value);
+        take();
+        break;
       case "--tx-per-second":
         o.txPerSecond = num(flag, value);
         take();
@@ -148,6 +157,11 @@ export function parseArgs(argv: readonly string[]): SweepOptions {
         break;
       case "--verbose":
         verbose = true;
+        break;
+      case "--trace":
+        trace = (value ?? "").split(",").filter((x) => x !== "");
+        if (trace.length === 0) throw new Error("--trace needs node ids (node-0,node-3) or all");
+        i += 1;
         break;
       default:
         throw new Error(`unknown option ${flag}\n${USAGE}`);
@@ -161,7 +175,7 @@ export function parseArgs(argv: readonly string[]): SweepOptions {
     single !== null
       ? [single]
       : Array.from({ length: Math.max(0, Math.floor(seedCount)) }, (_, k) => firstSeed + k);
-  return { base: o as unknown as SimOptions, seeds, verbose, replayArgs };
+  return { base: o as unknown as SimOptions, seeds, verbose, trace, replayArgs };
 }
 
 export interface SweepOutput {
@@ -192,7 +206,15 @@ export async function runSweep(
     const seed = s.seeds[i]!;
     let r: SimResult;
     try {
-      r = await runSimulation({ ...b, seed });
+      r = await runSimulation(
+        { ...b, seed },
+        s.trace.length === 0
+          ? {}
+          : {
+              trace: (t) => out.line(`  trace ${t}`),
+              traceFilter: (id) => s.trace.includes("all") || s.trace.includes(id),
+            },
+      );
     } catch (e) {
       failed += 1;
       out.line(`seed ${seed}: FAIL (simulator error: ${String(e)})`);
@@ -241,7 +263,7 @@ export async function runSweep(
   for (const k of kinds) {
     const d = FAULT_DETECTORS[k]
       ? `${detected.get(k) ?? 0} of ${distinct.get(k) ?? 0} (${FAULT_DETECTORS[k]})`
-      : "n/a (the core logs no event for it)";
+      : "n/a (no detector: not detectable)";
     out.line(`  ${k.padEnd(30)} ${String(injected.get(k)).padStart(8)} / ${d}`);
   }
   if (failing.length > 0) {

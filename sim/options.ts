@@ -31,6 +31,8 @@ export interface SimOptions {
   readonly crypto: CryptoMode;
   readonly partitions: boolean;
   readonly crashes: boolean;
+  /** Each node's clock is off the virtual time by a fixed amount drawn in [-this, +this]. */
+  readonly clockSkewMs: number;
   /** Workload: transfers submitted per second of virtual time. */
   readonly txPerSecond: number;
   /** Liveness bound: after the last disruption heals, every honest node below the target must finalize a new block within this window. */
@@ -56,6 +58,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   crypto: "fast",
   partitions: true,
   crashes: true,
+  clockSkewMs: 0,
   txPerSecond: 0.5,
   livenessWindowMs: 60_000,
   maxEvents: 3_000_000,

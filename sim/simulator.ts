@@ -9,6 +9,7 @@
  * bounded memory. `runSimulation(options)` is a pure function of its options (seed included).
  */
 
+import { toHex } from "../protocol/bytes.js";
 import { NobleSignatureVerifier, type SignatureVerifier } from "../protocol/ed25519.js";
 import { isProtocolError } from "../protocol/errors.js";
 import type { Genesis } from "../protocol/genesis.js";
@@ -27,6 +28,7 @@ import { FastTxVerifier } from "./fast-tx-verifier.js";
 import { FastVoteCrypto } from "./fast-vote-crypto.js";
 import type { SimOptions } from "./options.js";
 import { Prng } from "./prng.js";
+import { QuorumChecker } from "./quorum-checker.js";
 import {
   baseStake,
   runGenesis,
@@ -100,6 +102,8 @@ interface SimNode {
   actor: ByzantineActor | null;
   wakeGen: number;
   wakeAt: number | null;
+  /** This node's clock minus the virtual time (--clock-skew-ms). */
+  readonly skewMs: number;
   sameMsTimers: number;
   lastTimerMs: number;
 }
@@ -116,6 +120,9 @@ const MAX_LOG_EVENT_NAMES = 256;
 export interface SimHooks {
   /** Timer wrapped around every consensus crypto call (e.g. performance.now). */
   readonly cryptoTimer?: () => number;
+  /** Every log line of the nodes whose id passes `traceFilter` (all levels, honest or not). */
+  readonly trace?: (line: string) => void;
+  readonly traceFilter?: (nodeId: string) => boolean;
 }
 
 export async function runSimulation(o: SimOptions, hooks: SimHooks = {}): Promise<SimResult> {
@@ -134,6 +141,7 @@ class Simulation {
   /** Partition group of each node (0 everywhere = no partition). */
   private group: number[];
   private readonly checker: FinalityChecker;
+  private readonly quorums: QuorumChecker;
   private readonly cryptoCounts = emptyCounts();
   private readonly sharedCrypto: VoteCrypto | null;
   private readonly txVerifier: SignatureVerifier & { register?: FastTxVerifier["register"] };
@@ -188,13 +196,24 @@ class Simulation {
     const keys = Array.from({ length: o.provisioners }, (_, i) => simProvisionerKey(i));
     this.sharedCrypto = o.crypto === "fast" ? new FastVoteCrypto(keys) : null;
     this.txVerifier = o.crypto === "fast" ? new FastTxVerifier(1_000_000) : new NobleSignatureVerifier();
+    this.quorums = new QuorumChecker(
+      this.genesis,
+      new Set([...byzantine].map((i) => toHex(keys[i]!.publicKey))),
+      (v) => this.fail(v),
+    );
     this.checker = new FinalityChecker(
       this.genesis,
       this.txVerifier,
       () => this.clock.now(),
       (v) => this.fail(v),
+      this.quorums,
     );
 
+    // Clock skew from its own stream, so runs without skew draw exactly what they drew before.
+    const skewPrng = new Prng(`dusk-edge-sim/${o.seed}/clock-skew`);
+    const skews = Array.from({ length: n }, () =>
+      o.clockSkewMs > 0 ? Math.round(skewPrng.uniform(-o.clockSkewMs, o.clockSkewMs)) : 0,
+    );
     for (let i = 0; i < n; i++) {
       const id = `node-${i}`;
       const node: SimNode = {
@@ -207,6 +226,7 @@ class Simulation {
         actor: null,
         wakeGen: 0,
         wakeAt: null,
+        skewMs: skews[i]!,
         sameMsTimers: 0,
         lastTimerMs: -1,
       };
@@ -327,6 +347,7 @@ class Simulation {
       case "crash": {
         const node = this.nodes[e.node]!;
         if (node.api === null) return;
+        this.traceSim(`crash ${node.id} for ${e.downMs} ms`);
         this.checker.observe(node.id, node.api); // last look before it goes
         node.api = null;
         node.incarnation += 1;
@@ -348,9 +369,13 @@ class Simulation {
       }
       case "partition":
         this.group = [...e.groups];
+        this.traceSim(
+          `partition ${e.groups.map((g, i) => `node-${i}:${g}`).join(" ")} until ${this.virtual(e.healMs)}`,
+        );
         this.queue.push(e.healMs, { k: "heal" });
         return;
       case "heal": {
+        this.traceSim("heal");
         const before = this.group;
         this.group = new Array(this.o.nodes).fill(0);
         for (const a of this.nodes) {
@@ -379,7 +404,8 @@ class Simulation {
     const api = node.api;
     if (api === null) return;
     const now = this.clock.now();
-    const w = api.nextWakeMs();
+    const local = api.nextWakeMs();
+    const w = local === null ? null : local - node.skewMs; // the node's clock runs skewMs ahead
     if (w === null) {
       if (node.wakeAt !== null) node.wakeGen += 1;
       node.wakeAt = null;
@@ -463,7 +489,7 @@ class Simulation {
         provisionerKey: i < this.o.provisioners ? simProvisionerKey(i) : null,
       },
       {
-        clock: this.clock,
+        clock: node.skewMs === 0 ? this.clock : { now: () => this.clock.now() + node.skewMs },
         store: node.store,
         transport,
         txVerifier: this.txVerifier,
@@ -558,16 +584,28 @@ class Simulation {
   // ---- accounting -----------------------------------------------------------------------
 
   private onLog(node: SimNode, level: LogLevel, event: string, data?: Record<string, unknown>): void {
+    const trace = this.hooks.trace;
+    if (trace !== undefined && (this.hooks.traceFilter?.(node.id) ?? true)) {
+      trace(
+        `${this.virtual(this.clock.now())} ${node.id}${node.honest ? "" : "(byz)"} ${level} ${event} ${data === undefined ? "" : short(data, 400)}`,
+      );
+    }
     if (!node.honest) return;
     this.count(event);
     for (const [kind, detector] of Object.entries(FAULT_DETECTORS)) {
       if (detector !== event || data === undefined) continue;
       const key =
-        kind === "double-candidate"
-          ? `${data.round}/${data.iteration}/${data.generator}`
-          : kind === "double-vote"
-            ? `${data.round}/${data.iteration}/${data.step}/${data.signer}`
-            : `${data.round}/${data.iteration}`;
+        kind === "replayed-message"
+          ? String(data.id)
+          : kind === "bad-sync/forged-block"
+            ? `${data.peer}/${data.height}`
+            : kind === "double-candidate"
+              ? `${data.round}/${data.iteration}/${data.generator}`
+              : kind === "double-vote" ||
+                  kind === "double-vote/two-candidates" ||
+                  kind === "unknown-block-vote"
+                ? `${data.round}/${data.iteration}/${data.step}/${data.signer}`
+                : `${data.round}/${data.iteration}`;
       if (this.injectedKeys.get(kind)?.has(key)) {
         const set = this.detectedKeys.get(kind) ?? new Set<string>();
         this.detectedKeys.set(kind, set);
@@ -580,6 +618,10 @@ class Simulation {
         `${this.virtual(this.clock.now())} ${node.id} ${level} ${event} ${data === undefined ? "" : short(data)}`,
       );
     }
+  }
+
+  private traceSim(what: string): void {
+    this.hooks.trace?.(`${this.virtual(this.clock.now())} sim ${what}`);
   }
 
   private count(event: string): void {
@@ -669,9 +711,9 @@ class Simulation {
   }
 }
 
-function short(data: Record<string, unknown>): string {
+function short(data: Record<string, unknown>, max = 200): string {
   const s = JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? String(v) : v));
-  return s.length > 200 ? `${s.slice(0, 200)}...` : s;
+  return s.length > max ? `${s.slice(0, max)}...` : s;
 }
 
 function validate(o: SimOptions): void {
@@ -693,4 +735,5 @@ function validate(o: SimOptions): void {
   frac(o.latencyMs, 0, 60_000, "latency-ms");
   frac(o.jitterMs, 0, o.latencyMs, "jitter-ms");
   frac(o.txPerSecond, 0, 1_000, "tx-per-second");
+  frac(o.clockSkewMs, 0, 600_000, "clock-skew-ms");
 }

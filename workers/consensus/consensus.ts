@@ -75,6 +75,10 @@ export interface ConsensusHost {
   missingCandidate(round: number, attestation: Attestation): void;
   /** Records the iteration in progress, so a restart resumes there. */
   persistIteration(round: number, iteration: number): void;
+  /** Stores this node's signed candidate, so a restart can re-send it (one kept at a time). */
+  persistCandidate(block: Block): void;
+  /** The signed candidate stored for this round and iteration on top of `prevHash`, if any. */
+  persistedCandidate(round: number, iteration: number, prevHash: Uint8Array): Block | null;
 }
 
 /** Validation proofs remembered as checked within one round. */
@@ -93,8 +97,17 @@ interface Iteration {
   /** Validation step votes that prove each validation result seen (key: vote). */
   readonly proofs: Map<string, StepVotes>;
   failed: Attestation | null;
+  /**
+   * A validation result proven by step votes this node received inside a ratification vote
+   * (it may never see the validation quorum itself): ratified like a local quorum.
+   */
+  proven: { vote: Vote; stepVotes: StepVotes } | null;
   /** A double candidate is reported once per iteration. */
   doubleCandidateReported: boolean;
+  /** Hash of a second, validly signed candidate of the iteration (a known block, if not voted on). */
+  otherCandidate: string | null;
+  /** Signers already logged for a validation vote naming a block this node does not know. */
+  readonly unknownVoters: Set<string>;
   /** What this node itself sent in this iteration, re-sent when a step times out. */
   readonly sent: Message[];
 }
@@ -169,6 +182,7 @@ export class Consensus {
           round: this.round,
           iteration: this.iterationIndex,
           step: "proposal",
+          generator: toHex(this.input.committees.generator(this.iterationIndex)).slice(0, 8),
         });
         await this.enterValidation();
         break;
@@ -178,12 +192,19 @@ export class Consensus {
           round: this.round,
           iteration: this.iterationIndex,
           step: "validation",
+          validation: current?.validation.tally(),
         });
         await this.enterRatification();
         break;
       case "ratification":
         this.timeouts.ratification = grow(this.timeouts.ratification);
-        this.host.log("info", "iteration-timeout", { round: this.round, iteration: this.iterationIndex });
+        this.host.log("info", "iteration-timeout", {
+          round: this.round,
+          iteration: this.iterationIndex,
+          candidate: current?.candidate !== null,
+          validation: current?.validation.tally(),
+          ratification: current?.ratification.tally(),
+        });
         await this.nextIteration();
         break;
     }
@@ -206,6 +227,7 @@ export class Consensus {
         this.host.crypto.verify(h.generator, hash, h.signature)
       ) {
         it.doubleCandidateReported = true;
+        it.otherCandidate = toHex(hash);
         this.host.log("warn", "fault-double-candidate", {
           round: input.round,
           iteration: h.iteration,
@@ -226,6 +248,8 @@ export class Consensus {
     }
     it.candidate = block;
     it.candidateHash = hash;
+    for (const b of it.validation.ballotsView())
+      for (const signer of b.signers) this.logUnknownBlockVote(it, b.vote, signer);
     if (h.iteration === this.iterationIndex && this.phase === "proposal") await this.enterValidation();
     else {
       // Emergency mode: iterations stay open, so a late candidate is still voted on.
@@ -240,11 +264,30 @@ export class Consensus {
     if (signed.vote.kind === VoteKind.NoQuorum) return; // not a validation vote
     const outcome = it.validation.add(signed.vote, signed.signer, signed.signature);
     this.report(outcome, signed, StepKind.Validation);
+    if (outcome.kind === "added" || outcome.kind === "quorum")
+      this.logUnknownBlockVote(it, signed.vote, signed.signer);
     if (outcome.kind === "quorum") {
       it.proofs.set(voteKey(outcome.vote), outcome.stepVotes);
       if (it.index === this.iterationIndex && this.phase === "validation") await this.enterRatification();
       else if (this.isEmergency(it.index) && it.index < this.iterationIndex) await this.voteRatification(it);
     }
+  }
+
+  /**
+   * A validation result proven by step votes carried in a ratification vote is as good as a
+   * local validation quorum: the quorum exists, whoever counted it (../shared/DESIGN.md,
+   * Consensus: a step's votes are a committee bitset and one aggregated signature, and a
+   * quorum is a count of credits, n - floor(n/3) for Valid; docs/ARCHITECTURE.md: a
+   * ratification vote carries the validation step votes it ratifies). A member that has
+   * not counted one itself (lost or late votes) ratifies the proven result instead of NoQuorum,
+   * so the ratification committee does not split between the result and NoQuorum.
+   */
+  private async adoptProvenResult(it: Iteration, vote: Vote, stepVotes: StepVotes): Promise<void> {
+    if (vote.kind === VoteKind.NoQuorum || it.validation.quorum !== null || it.proven !== null) return;
+    it.proven = { vote, stepVotes };
+    it.proofs.set(voteKey(vote), stepVotes);
+    if (it.index === this.iterationIndex && this.phase === "validation") await this.enterRatification();
+    else if (this.isEmergency(it.index) && it.index < this.iterationIndex) await this.voteRatification(it);
   }
 
   async onRatificationVote(signed: SignedVote, validation: StepVotes): Promise<void> {
@@ -255,6 +298,7 @@ export class Consensus {
       this.host.log("debug", "ratification-bad-proof", { round: this.round, iteration: it.index });
       return;
     }
+    await this.adoptProvenResult(it, signed.vote, validation);
     const outcome = it.ratification.add(signed.vote, signed.signer, signed.signature);
     this.report(outcome, signed, StepKind.Ratification);
     if (outcome.kind === "quorum") await this.onRatified(it, outcome.vote, outcome.stepVotes);
@@ -289,8 +333,13 @@ export class Consensus {
 
   // ---- steps ----------------------------------------------------------------------------
 
-  private async startIteration(index: number): Promise<void> {
+  private async startIteration(first: number): Promise<void> {
     const input = this.input!;
+    // An iteration whose failure is already proven (a failure quorum seen while this node was
+    // behind) is over for everyone: skip it. ../shared/DESIGN.md, Consensus: a ratification
+    // quorum on any result other than Valid(hash) fails the iteration (outside emergency mode).
+    let index = first;
+    while (!this.isEmergency(index) && (this.iterations.get(index)?.failed ?? null) !== null) index += 1;
     if (index >= this.host.params.maxIterations) {
       // Past the iteration limit only a quorum message or a synced block ends the round.
       this.phase = "stalled";
@@ -322,10 +371,22 @@ export class Consensus {
     const hash = headerHash(unsigned.header);
     const signature = guard.sign(input.round, it.index, StepKind.Proposal, hash);
     if (signature === null) {
+      // Signed before a restart: the rebuilt candidate differs (time, mempool) and the guard
+      // refuses it, but the one signed then is stored: re-send that one ("one candidate per
+      // generator and iteration"), so the iteration does not lose its generator.
+      const saved = this.host.persistedCandidate(input.round, it.index, input.prevHash);
+      if (saved !== null) {
+        it.candidate = saved;
+        it.candidateHash = headerHash(saved.header);
+        this.host.log("info", "candidate-resent", { round: input.round, iteration: it.index });
+        this.send(it, { type: MessageType.Candidate, block: saved });
+        return;
+      }
       this.host.log("warn", "refused-double-candidate", { round: input.round, iteration: it.index });
       return;
     }
     const block: Block = { ...unsigned, header: { ...unsigned.header, signature } };
+    this.host.persistCandidate(block);
     it.candidate = block;
     it.candidateHash = hash;
     it.verdict = true;
@@ -389,7 +450,7 @@ export class Consensus {
     const guard = this.host.guard;
     if (guard === null || it.ratification.committee.creditsOf(guard.key.publicKey) === 0) return false;
     if (it.ratification.hasVoted(guard.key.publicKey)) return false;
-    const q = it.validation.quorum;
+    const q = it.validation.quorum ?? it.proven;
     if (this.isEmergency(it.index) && (q === null || q.vote.kind !== VoteKind.Valid)) return false;
     const vote = q === null ? voteOf(VoteKind.NoQuorum) : q.vote;
     const proof = q === null ? EMPTY_STEP_VOTES : q.stepVotes;
@@ -452,9 +513,26 @@ export class Consensus {
           local,
         });
       }
-      if (it.index === this.iterationIndex && this.phase !== "waiting") await this.nextIteration();
+      // A proven failure of the current iteration or a later one (a node that fell behind, e.g.
+      // after a partition or a restart) moves this node to the iteration after it, so its step
+      // deadlines line up with the committee's again instead of trailing it for the whole round.
+      // ../shared/DESIGN.md, Consensus: the failure quorum ends the iteration for every node,
+      // whoever counted it; only emergency mode (returned above) keeps iterations open.
+      if (it.index >= this.iterationIndex) {
+        if (this.phase === "waiting")
+          this.iterationIndex = Math.min(it.index + 1, this.host.params.maxIterations - 1);
+        else if (this.phase !== "stalled") await this.startIteration(it.index + 1);
+      }
       return;
     }
+    this.host.log("debug", "valid-quorum", {
+      round: input.round,
+      iteration: it.index,
+      hash: toHex(attestation.result.hash).slice(0, 8),
+      local,
+      validation: it.validation.tally(),
+      ratification: it.ratification.tally(),
+    });
     this.pendingValid = { it, attestation };
     await this.maybeAcceptPending(it);
   }
@@ -482,6 +560,27 @@ export class Consensus {
   }
 
   // ---- helpers --------------------------------------------------------------------------
+
+  /**
+   * Observation only: a validation vote naming a block other than the iteration's candidate
+   * (and any second candidate of an equivocating generator) once this node holds the candidate.
+   * Honest members vote only for candidates they received, so it names a block nobody may have.
+   */
+  private logUnknownBlockVote(it: Iteration, vote: Vote, signer: Uint8Array): void {
+    if (vote.kind !== VoteKind.Valid && vote.kind !== VoteKind.Invalid) return;
+    if (it.candidateHash === null || bytesEqual(vote.hash, it.candidateHash)) return;
+    const hex = toHex(vote.hash);
+    const who = toHex(signer);
+    if (hex === it.otherCandidate || it.unknownVoters.has(who)) return;
+    it.unknownVoters.add(who); // bounded by the committee's members
+    this.host.log("debug", "vote-unknown-block", {
+      round: it.header.round,
+      iteration: it.index,
+      step: "Validation",
+      signer: who,
+      hash: hex.slice(0, 16),
+    });
+  }
 
   private async verdictOf(it: Iteration): Promise<boolean> {
     if (it.verdict === null) it.verdict = await this.host.validateCandidate(it.candidate!);
@@ -562,7 +661,10 @@ export class Consensus {
         ),
         proofs: new Map(),
         failed: null,
+        proven: null,
         doubleCandidateReported: false,
+        otherCandidate: null,
+        unknownVoters: new Set(),
         sent: [],
       };
       this.iterations.set(index, it);

@@ -13,6 +13,7 @@ import {
   type Block,
   blockHash,
   decodeBlock,
+  encodeBlock,
   faultsRoot,
   headerHash,
   transactionsRoot,
@@ -58,6 +59,7 @@ const SYNC_REQUEST_TIMEOUT_MS = 2_000;
 /** Executed candidates kept per round (one per iteration at most). */
 const MAX_EXECUTED_CANDIDATES = 64;
 const META_ITERATION = "consensus/iteration";
+const META_CANDIDATE = "consensus/candidate";
 /** Peers each first-seen message is relayed to. */
 const RELAY_FANOUT = 3;
 /** Message hashes remembered for de-duplication (a few rounds of a 64-member committee). */
@@ -66,6 +68,8 @@ const MAX_SEEN_MESSAGES = 8_192;
 const MAX_PENDING_FAULTS = 64;
 /** Committees of recent rounds kept (fault checks look back at most faultWindowRounds). */
 const MAX_CACHED_COMMITTEES = 16;
+/** Rounds ahead of the current one beyond which a message is logged as far-future. */
+const FAR_FUTURE_ROUNDS = LIMITS.blocksPerRequest;
 /** Next-round messages kept for replay (a round's worth for a 64-member committee and more). */
 const MAX_EARLY_MESSAGES = 512;
 
@@ -99,6 +103,8 @@ export class Node implements NodeApi, ConsensusHost {
    */
   private early: Array<{ peer: string; message: Message }> = [];
   private peerCursor = 0;
+  /** Id (hash hex) of the peer message being handled, for logs. */
+  private handlingId = "";
   /** Fault proofs seen and checked, waiting for a block of this node's to carry them. */
   private readonly pendingFaults = new Map<string, FaultProof>();
   private readonly committeeCache = new Map<string, RoundCommittees>();
@@ -167,7 +173,9 @@ export class Node implements NodeApi, ConsensusHost {
       }
       if (firstCopy && this.options.relay !== false && this.shouldRelay(message)) this.relay(peer, id, bytes);
       try {
+        this.handlingId = id;
         await this.handle(peer, message);
+        this.handlingId = "";
         await this.replayEarly();
       } catch (e) {
         this.log("error", "peer-message-failed", { peer, type: MessageType[message.type], error: String(e) });
@@ -501,6 +509,23 @@ export class Node implements NodeApi, ConsensusHost {
     this.deps.store.transaction(() => this.deps.store.putMeta(META_ITERATION, value));
   }
 
+  persistCandidate(block: Block): void {
+    // Only a restart's re-send depends on it: a failed write must not stop the candidate.
+    try {
+      this.deps.store.transaction(() => this.deps.store.putMeta(META_CANDIDATE, encodeBlock(block)));
+    } catch (e) {
+      this.log("warn", "candidate-not-stored", { round: block.header.height, error: String(e) });
+    }
+  }
+
+  persistedCandidate(round: number, iteration: number, prevHash: Uint8Array): Block | null {
+    const bytes = this.deps.store.getMeta(META_CANDIDATE);
+    if (bytes === undefined) return null;
+    const block = decodeBlock(bytes);
+    const h = block.header;
+    return h.height === round && h.iteration === iteration && bytesEqual(h.prevHash, prevHash) ? block : null;
+  }
+
   // ---- internals ------------------------------------------------------------------------
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -611,6 +636,12 @@ export class Node implements NodeApi, ConsensusHost {
    */
   private routeRound(peer: string, round: number, message: Message): boolean {
     const current = this.chain.tip.height + 1;
+    // Observations only (the handling is the same): a message two or more rounds old is not a
+    // late copy of live traffic but a replay; one far ahead is made up or this node is far behind.
+    if (round < current - 1 && message.type !== MessageType.Quorum)
+      this.log("debug", "message-stale", { peer, id: this.handlingId, round, current });
+    else if (round > current + FAR_FUTURE_ROUNDS)
+      this.log("debug", "message-far-future", { peer, round, iteration: iterationOf(message), current });
     if (round === current + 1 && this.early.length < MAX_EARLY_MESSAGES) this.early.push({ peer, message });
     if (round > current) this.requestBlocks(peer, false);
     return round === current;
@@ -1020,4 +1051,18 @@ function sameAttestation(a: Attestation, b: Attestation): boolean {
 
 function decodeBlockStored(bytes: Uint8Array): Block {
   return decodeBlock(bytes);
+}
+
+function iterationOf(m: Message): number {
+  switch (m.type) {
+    case MessageType.Candidate:
+      return m.block.header.iteration;
+    case MessageType.Validation:
+    case MessageType.Ratification:
+      return m.signed.header.iteration;
+    case MessageType.Quorum:
+      return m.header.iteration;
+    default:
+      return -1;
+  }
 }

@@ -57,6 +57,21 @@ export class StepAggregator {
     return this.reached;
   }
 
+  /** Credits received per vote value (`kind/hash`), for logs. */
+  tally(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [key, b] of this.ballots) out[`${key.slice(0, 10)}`] = b.credits;
+    return out;
+  }
+
+  /** Every vote value received with its signers (for logs; not verified). */
+  ballotsView(): Array<{ vote: Vote; signers: Uint8Array[] }> {
+    return [...this.ballots.values()].map((b) => ({
+      vote: b.vote,
+      signers: [...b.signatures.values()].map((e) => e.publicKey),
+    }));
+  }
+
   hasVoted(publicKey: Uint8Array): boolean {
     return this.voted.has(toHex(publicKey));
   }
