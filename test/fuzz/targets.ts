@@ -11,6 +11,8 @@
 
 import fc from "fast-check";
 import { parseKeystore, WalletError } from "../../cli/wallet/keystore.js";
+import { VoteKind, voteOf } from "../../protocol/attestation.js";
+import { decodeBlock, encodeBlock } from "../../protocol/block.js";
 import { ed25519KeyFromSeed } from "../../protocol/ed25519.js";
 import { isProtocolError } from "../../protocol/errors.js";
 import { decodeMessage, encodeMessage, MessageType } from "../../protocol/messages.js";
@@ -29,6 +31,12 @@ import { METHODS } from "../../workers/gateway/rpc/methods.js";
 import { parseClientMessage } from "../../workers/gateway/subscriptions/topics.js";
 import { RoutingError } from "../../workers/routing/errors.js";
 import { decodeLinkHello, encodeLinkHello } from "../../workers/routing/link-auth.js";
+import {
+  decodeMessage as decodeFrame,
+  encodeMessage as encodeFrame,
+  MsgType,
+} from "../../workers/routing/messages.js";
+import { DEFAULT_ROUTING_PARAMS } from "../../workers/routing/params.js";
 import { decodeGroth16Key, decodeGroth16Proof } from "../../workers/verifier/zk/groth16.js";
 import { decodePlonkKey, decodePlonkProof } from "../../workers/verifier/zk/plonk.js";
 
@@ -136,7 +144,49 @@ const receipt = {
   contract: null,
 };
 
+const fill = (n: number, v: number) => new Uint8Array(n).fill(v);
+const attestation = (v: number) => ({
+  result: voteOf(VoteKind.Valid, fill(32, v)),
+  validation: { bitset: 0b1011n, signature: fill(96, v + 1) },
+  ratification: { bitset: (1n << 63n) | 1n, signature: fill(96, v + 2) },
+});
+const SEED_BLOCK = {
+  header: {
+    version: 1,
+    height: 42,
+    timestampMs: 1_700_000_000_000,
+    prevHash: fill(32, 1),
+    seed: fill(96, 2),
+    generator: fill(48, 3),
+    txRoot: fill(32, 4),
+    stateRoot: fill(32, 5),
+    faultRoot: fill(32, 7),
+    gasUsed: 21_000n,
+    iteration: 2,
+    prevAttestation: attestation(0x30),
+    failedIterations: [attestation(8), null],
+    signature: fill(96, 6),
+  },
+  transactions: SEED_TXS,
+  faults: [],
+};
+const WIRE = DEFAULT_ROUTING_PARAMS;
+const SEED_FRAMES = [
+  encodeFrame({ type: MsgType.Ping, nonce: 7 }, WIRE),
+  encodeFrame({ type: MsgType.Pull, hash: fill(32, 9) }, WIRE),
+  encodeFrame({ type: MsgType.Announce, height: 3, hops: 1, hash: fill(32, 8), size: 1_000 }, WIRE),
+  encodeFrame({ type: MsgType.Direct, body: new Uint8Array([1, 2, 3]) }, WIRE),
+];
+
 export const TARGETS: readonly FuzzTarget[] = [
+  canonical("block", [encodeBlock(SEED_BLOCK)], decodeBlock, encodeBlock, isProtocolError),
+  canonical(
+    "routing frame",
+    SEED_FRAMES,
+    (b) => decodeFrame(b, WIRE),
+    (m) => encodeFrame(m, WIRE),
+    (e) => e instanceof RoutingError,
+  ),
   canonical(
     "transaction",
     SEED_TXS.map(encodeTransaction),
