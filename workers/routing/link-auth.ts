@@ -22,6 +22,7 @@
 
 import { blsSign, blsVerify } from "../../protocol/bls.js";
 import { bytesEqual } from "../../protocol/bytes.js";
+import { readChainId, writeChainId } from "../../protocol/chain-id.js";
 import { decodeExact, Writer } from "../../protocol/codec.js";
 import { isProtocolError } from "../../protocol/errors.js";
 import { domainHash } from "../../protocol/hash.js";
@@ -31,7 +32,6 @@ import { type NodeId, nodeIdFromPublicKey } from "./id.js";
 export const LINK_NONCE_BYTES = 32;
 const PUBLIC_KEY_BYTES = 48;
 const SIGNATURE_BYTES = 96;
-const CHAIN_ID_BYTES_MAX = 64;
 const HELLO_TAG = 0xa1;
 const PROOF_TAG = 0xa2;
 const SIGN_PREFIX = new TextEncoder().encode("dusk-edge/link-auth/v1");
@@ -57,13 +57,11 @@ export interface AuthenticatedPeer {
   readonly nodeId: NodeId;
 }
 
-const enc = new TextEncoder();
-const dec = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
 export function encodeLinkHello(h: LinkHello): Uint8Array {
-  return new Writer(160)
-    .u8(HELLO_TAG)
-    .bytes(enc.encode(h.chainId), CHAIN_ID_BYTES_MAX)
+  const w = new Writer(160).u8(HELLO_TAG);
+  // The protocol's chain-id codec: ASCII [A-Za-z0-9._-], so one id has one encoding.
+  writeChainId(w, h.chainId);
+  return w
     .fixed(h.genesisHash, 32)
     .fixed(h.publicKey, PUBLIC_KEY_BYTES)
     .fixed(h.nonce, LINK_NONCE_BYTES)
@@ -74,17 +72,8 @@ export function decodeLinkHello(bytes: Uint8Array): LinkHello {
   return wrap(() =>
     decodeExact(bytes, 256, "link hello", (r) => {
       if (r.u8("tag") !== HELLO_TAG) throw malformed("not a link hello");
-      // Strict UTF-8: a chain id has one encoding (a lenient decoder would accept invalid bytes
-      // as U+FFFD, two hellos meaning the same chain).
-      const raw = r.bytes(CHAIN_ID_BYTES_MAX, "chain id");
-      let chainId: string;
-      try {
-        chainId = dec.decode(raw);
-      } catch {
-        throw malformed("chain id is not UTF-8");
-      }
       return {
-        chainId,
+        chainId: readChainId(r, "chain id"),
         genesisHash: r.fixed(32, "genesis hash"),
         publicKey: r.fixed(PUBLIC_KEY_BYTES, "public key"),
         nonce: r.fixed(LINK_NONCE_BYTES, "nonce"),
@@ -94,9 +83,9 @@ export function decodeLinkHello(bytes: Uint8Array): LinkHello {
 }
 
 export function linkChallenge(role: LinkRole, dialer: LinkHello, acceptor: LinkHello): Uint8Array {
-  const w = new Writer(256)
-    .bytes(enc.encode(dialer.chainId), CHAIN_ID_BYTES_MAX)
-    .fixed(dialer.genesisHash, 32)
+  const w = new Writer(256);
+  writeChainId(w, dialer.chainId);
+  w.fixed(dialer.genesisHash, 32)
     .u8(role === "dialer" ? 1 : 2)
     .fixed(dialer.publicKey, PUBLIC_KEY_BYTES)
     .fixed(dialer.nonce, LINK_NONCE_BYTES)
