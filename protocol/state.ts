@@ -104,27 +104,11 @@ export class AccountState implements StateReader {
     return this.kv.get(toHex(key))?.value;
   }
 
-  get entryCount(): number {
-    return this.kv.size;
-  }
-
   private setEntry(key: Uint8Array, value: Uint8Array | null): void {
     const k = toHex(key);
     if (value === null) this.kv.delete(k);
     else this.kv.set(k, { key: key.slice(), value, leaf: entryLeaf(key, value) });
     this.cachedKvRoot = null;
-  }
-
-  /** Entries whose keys start with `prefix`, in key order, at most `limit` (views, RPC). */
-  entriesWithPrefix(prefix: Uint8Array, limit: number): Array<[Uint8Array, Uint8Array]> {
-    const p = toHex(prefix);
-    const out: Array<[Uint8Array, Uint8Array]> = [];
-    for (const [k, e] of [...this.kv.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      if (!k.startsWith(p)) continue;
-      out.push([e.key, e.value]);
-      if (out.length >= limit) break;
-    }
-    return out;
   }
 
   get size(): number {

@@ -10,7 +10,6 @@ import {
   contractKey,
   decodeContractRecord,
   storageKey,
-  storagePrefix,
 } from "../../protocol/contract-keys.js";
 import type { ExecutionParams } from "../../protocol/params.js";
 import { type ContractEvent, decodeReceipt, type Receipt } from "../../protocol/receipt.js";
@@ -35,7 +34,6 @@ export interface EventView extends ContractEvent {
 /** Gas a read-only query may use: half a block, so a query can never be cheaper to abuse. */
 export const QUERY_GAS_MAX = 50_000_000;
 export const EVENTS_PAGE_MAX = 100;
-export const STORAGE_PAGE_MAX = 100;
 
 export class ContractQueries {
   constructor(
@@ -71,14 +69,6 @@ export class ContractQueries {
 
   storage(id: Uint8Array, key: Uint8Array): Uint8Array | undefined {
     return this.chain.state.getEntry(storageKey(id, key));
-  }
-
-  /** Up to `limit` storage entries of a contract in key order: [key, value]. */
-  storageEntries(id: Uint8Array, limit: number): Array<[Uint8Array, Uint8Array]> {
-    const prefix = storagePrefix(id);
-    return this.chain.state
-      .entriesWithPrefix(prefix, Math.min(limit, STORAGE_PAGE_MAX))
-      .map(([k, v]) => [k.subarray(prefix.length), v]);
   }
 
   receipt(txIdHex: string): Receipt | undefined {
