@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { AbiWriter } from "../../contracts/abi.js";
 import { fromHex, toHex } from "../../protocol/bytes.js";
+import type { Ed25519KeyPair } from "../../protocol/ed25519.js";
 import { contractIdOf, signCall, signDeploy } from "../../protocol/transaction.js";
 import {
   apiKeyOption,
@@ -81,15 +82,21 @@ type TxOpts = CommonOptions & {
   timeout: string;
 };
 
+/** Opens the paying wallet once (scrypt), builds, signs, submits and follows to finality. */
 async function sendAndFollow(
   opts: TxOpts,
-  build: (chainId: string, nonce: bigint, gasPrice: bigint) => Parameters<typeof submit>[1],
+  build: (
+    key: Ed25519KeyPair,
+    chainId: string,
+    nonce: bigint,
+    gasPrice: bigint,
+  ) => Parameters<typeof submit>[1],
 ) {
   const node = nodeOf(opts);
   const key = openWallet(opts, opts.from).account(0);
   const { chainId, nonce } = await chainAndNonce(node, toHex(key.publicKey));
   const gasPrice = opts.gasPrice !== undefined ? BigInt(opts.gasPrice) : await suggestedGasPrice(node);
-  const tx = build(chainId, nonce, gasPrice);
+  const tx = build(key, chainId, nonce, gasPrice);
   const id = await submit(node, tx);
   if (!opts.json) process.stdout.write(`submitted ${id}\n`);
   const view = await untilFinal(node, id, Number(opts.timeout) * 1000, (l) => {
@@ -144,10 +151,10 @@ export function addContractCommands(program: Command, setExit: (code: number) =>
     runCommand(opts, setExit, async () => {
       const code = readFileSync(opts.wasm);
       const init = inputOf(opts);
-      const r = await sendAndFollow(opts, (chainId, nonce, gasPrice) =>
-        signDeploy(openWallet(opts, opts.from).account(0).secretKey, {
+      const r = await sendAndFollow(opts, (key, chainId, nonce, gasPrice) =>
+        signDeploy(key.secretKey, {
           chainId,
-          from: openWallet(opts, opts.from).account(0).publicKey,
+          from: key.publicKey,
           amount: BigInt(opts.amount),
           nonce,
           gasLimit: BigInt(opts.gasLimit),
@@ -179,11 +186,10 @@ export function addContractCommands(program: Command, setExit: (code: number) =>
   ).action((opts: TxOpts & { id: string; fn: string; input?: string; args?: string }) =>
     runCommand(opts, setExit, async () => {
       const input = inputOf(opts);
-      const keys = openWallet(opts, opts.from).account(0);
-      const r = await sendAndFollow(opts, (chainId, nonce, gasPrice) =>
-        signCall(keys.secretKey, {
+      const r = await sendAndFollow(opts, (key, chainId, nonce, gasPrice) =>
+        signCall(key.secretKey, {
           chainId,
-          from: keys.publicKey,
+          from: key.publicKey,
           contract: fromHex(opts.id, 32, "contract id"),
           fn: opts.fn,
           input,
