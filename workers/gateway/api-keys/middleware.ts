@@ -8,6 +8,7 @@
  */
 
 import type { Context } from "hono";
+import { toHex } from "../../../protocol/bytes.js";
 import type { GatewayEnv } from "../app.js";
 import { ApiError } from "../errors.js";
 
@@ -42,7 +43,7 @@ const KEY_RE = /^[A-Za-z0-9_-]{16,128}$/;
 /** The id of a key: the first 16 bytes of its SHA-256, hex. */
 export async function keyIdOf(key: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));
-  return Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(digest.subarray(0, 16));
 }
 
 function presentedKey(c: Context): string | undefined {

@@ -6,6 +6,7 @@
 
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { fromHex } from "../../../protocol/bytes.js";
 import { LIMITS } from "../../../protocol/params.js";
 import type { GatewayEnv } from "../app.js";
 import { readCapped } from "../body.js";
@@ -64,5 +65,5 @@ function hexFromJson(body: Uint8Array): Uint8Array {
   if (!HEX_RE.test(hex)) {
     throw new ApiError(400, "TX_MALFORMED", "tx must be an even number of hex characters");
   }
-  return Uint8Array.from(hex.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
+  return fromHex(hex, undefined, "tx");
 }

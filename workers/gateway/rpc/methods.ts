@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { Env } from "../../../durable/env.js";
 import type { ContractJson, EventJson } from "../../../durable/node-views.js";
+import { fromHex } from "../../../protocol/bytes.js";
 import { accountHistory, archiveDb, contractEventHistory } from "../archive/queries.js";
 import { ApiError } from "../errors.js";
 import { type NodeClient, withDeadline } from "../node-client.js";
@@ -93,7 +94,7 @@ export const METHODS: Readonly<Record<string, RpcMethod>> = {
     summary: "Submits a signed transaction (hex of its encoding); returns its id",
     params: z.object({ tx: hexBytes(96 * 1024) }).strict(),
     run: async ({ node }, p) => {
-      const bytes = Uint8Array.from(p.tx.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
+      const bytes = fromHex(p.tx, undefined, "tx");
       const r = await withDeadline("submitTransaction", node.submitTransaction(bytes));
       if (!r.ok)
         throw new ApiError(
