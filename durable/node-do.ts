@@ -23,7 +23,7 @@ import { devProvisionerKey } from "../protocol/keys.js";
 import { LIMITS } from "../protocol/params.js";
 import { ADDRESS_BYTES } from "../protocol/state.js";
 import { openNode } from "../workers/consensus/node.js";
-import type { NodeApi } from "../workers/consensus/node-api.js";
+import type { BlockView, NodeApi } from "../workers/consensus/node-api.js";
 import type { Logger, LogLevel } from "../workers/consensus/node-options.js";
 import { KadcastTransport } from "../workers/routing/kadcast-transport.js";
 import { CLOSE_IDLE, PeerLinks } from "../workers/routing/peer-links.js";
@@ -65,6 +65,17 @@ import { acceptInbound, attachmentOf, dialUrl, frameData, wireOutbound } from ".
 
 /** Blocks one `blockRange` call returns at most. */
 export const BLOCK_RANGE_MAX = 64;
+
+/** The stored blocks `from..to` (at most BLOCK_RANGE_MAX, none above the tip). */
+function blockViews(node: NodeApi, from: number, to: number): BlockView[] {
+  const out: BlockView[] = [];
+  const last = Math.min(to, from + BLOCK_RANGE_MAX - 1, node.status().height);
+  for (let h = Math.max(0, from); h <= last; h++) {
+    const view = node.blockByHeight(h);
+    if (view !== undefined) out.push(view);
+  }
+  return out;
+}
 
 /** Keys one `readState` call answers at most (the gateway asks again for more). */
 const READ_STATE_KEYS_MAX = 64;
@@ -150,13 +161,11 @@ export class NodeDO extends DurableObject<Env> {
   async activity(from: number, to: number): Promise<ActivityJson[]> {
     return this.guard("activity", async () => {
       const { node } = this.require();
-      const out: ActivityJson[] = [];
-      const last = Math.min(to, from + BLOCK_RANGE_MAX - 1, node.status().height);
-      for (let h = Math.max(1, from); h <= last; h++) {
-        const view = node.blockByHeight(h);
-        if (view !== undefined) out.push(activityJson(view, (id) => node.contracts.receipt(id)));
-      }
-      return out;
+      const contracts = node.contracts;
+      // Genesis (height 0) carries no activity.
+      return blockViews(node, Math.max(1, from), to).map((v) =>
+        activityJson(v, (id) => contracts.receipt(id)),
+      );
     });
   }
 
@@ -200,14 +209,7 @@ export class NodeDO extends DurableObject<Env> {
   /** Blocks `from..to` inclusive that exist, at most BLOCK_RANGE_MAX of them. */
   async blockRange(from: number, to: number): Promise<BlockJson[]> {
     return this.guard("blockRange", async () => {
-      const { node } = this.require();
-      const out: BlockJson[] = [];
-      const last = Math.min(to, from + BLOCK_RANGE_MAX - 1, node.status().height);
-      for (let h = Math.max(0, from); h <= last; h++) {
-        const view = node.blockByHeight(h);
-        if (view !== undefined) out.push(blockJson(view));
-      }
-      return out;
+      return blockViews(this.require().node, from, to).map(blockJson);
     });
   }
 
