@@ -85,7 +85,9 @@ template MerkleRoot(depth) {
     position <== pos;
 }
 
-// Two notes in, two notes out, a public fee and an optional public withdrawal to `recipient`.
+// Two notes in, two notes out, a public fee, an optional public withdrawal, and `binding`, a
+// public hash of the rest of the transaction (chain id, one-time key, withdrawal recipient,
+// encrypted notes: protocol/shielded.ts shieldedBinding) that ties the proof to that transaction.
 // A zero-value input needs no membership (so one real note can be spent alone); its nullifier is
 // still published and must still be unused on chain.
 template Transfer(depth) {
@@ -95,7 +97,7 @@ template Transfer(depth) {
     signal input outCommitments[2];
     signal input fee;
     signal input withdrawal;
-    signal input recipient;
+    signal input binding;
     // private: inputs
     signal input inValue[2];
     signal input inSecret[2];
@@ -150,9 +152,9 @@ template Transfer(depth) {
     withdrawalRange.in <== withdrawal;
     // value balance: 65-bit sums of 64-bit values cannot wrap mod r
     inValue[0] + inValue[1] === outValue[0] + outValue[1] + fee + withdrawal;
-    // bind the recipient to the proof (a square, so the constraint is not optimised away)
-    signal recipientSquare;
-    recipientSquare <== recipient * recipient;
+    // bind `binding` to the proof (a square, so the constraint is not optimised away)
+    signal bindingSquare;
+    bindingSquare <== binding * binding;
 }
 
 // A public amount becomes a note: proves `commitment` commits to `value` without revealing the

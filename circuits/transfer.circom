@@ -2,4 +2,4 @@
 // scripts/zk-dev-setup.mjs.
 pragma circom 2.0.0;
 include "notes.circom";
-component main {public [root, nullifiers, outCommitments, fee, withdrawal, recipient]} = Transfer(20);
+component main {public [root, nullifiers, outCommitments, fee, withdrawal, binding]} = Transfer(20);

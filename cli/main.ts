@@ -12,6 +12,7 @@ import { Command, CommanderError } from "commander";
 import { addAccountCommands } from "./commands/account.js";
 import { addContractCommands } from "./commands/contract.js";
 import { addNodeCommands } from "./commands/node.js";
+import { addShieldedCommands } from "./commands/shielded.js";
 import { addWalletCommands } from "./commands/wallet.js";
 import { addZkCommands } from "./commands/zk.js";
 import { EXIT } from "./exit.js";
@@ -19,12 +20,15 @@ import { EXIT } from "./exit.js";
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command()
     .name("dusk-edge")
-    .description("dusk-edge wallet and node tools: wallets, accounts, contracts, zero-knowledge proofs")
+    .description(
+      "dusk-edge wallet and node tools: wallets, accounts, shielded notes, contracts, zero-knowledge proofs",
+    )
     .showHelpAfterError()
     .exitOverride()
     .addHelpText("after", "\nExit codes: 0 success (valid), 1 negative answer (invalid), 2 error.");
   addWalletCommands(program, setExit);
   addAccountCommands(program, setExit);
+  addShieldedCommands(program, setExit);
   addContractCommands(program, setExit);
   addZkCommands(program, setExit);
   addNodeCommands(program, setExit);

@@ -14,6 +14,7 @@
 import { toHex } from "../protocol/bytes.js";
 import { isValidChainId } from "../protocol/chain-id.js";
 import { devGenesisJson, type Genesis, genesisHash, parseGenesis } from "../protocol/genesis.js";
+import { DEV_SHIELDED_KEYS_HEX } from "../protocol/shielded-dev-keys.js";
 
 export interface DevnetVars {
   readonly DEVNET_SEED?: string;
@@ -145,6 +146,8 @@ export function devnetGenesis(c: DevnetConfig): DevnetGenesis {
       provisioners: c.nodes,
       accounts: DEVNET_ACCOUNTS,
       timestampMs: c.timestampMs,
+      // Development-only shielded keys (circuits/dev-keys, docs/SHIELDED.md), pinned by hash.
+      shielded: DEV_SHIELDED_KEYS_HEX,
     }),
   );
   const built = { genesis, hashHex: toHex(genesisHash(genesis)) };

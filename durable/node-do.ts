@@ -52,11 +52,15 @@ import {
   contractJson,
   type EventJson,
   eventJson,
+  type NoteJson,
+  noteJson,
   plainData,
   type QueryJson,
   queryJson,
+  type ShieldedInfoJson,
   type StatusJson,
   type SubmitResult,
+  shieldedInfoJson,
   type TransactionJson,
   transactionJson,
 } from "./node-views.js";
@@ -226,6 +230,25 @@ export class NodeDO extends DurableObject<Env> {
       const view = this.require().node.transaction(id);
       return view === undefined ? null : transactionJson(id, view);
     });
+  }
+
+  async shieldedInfo(): Promise<ShieldedInfoJson> {
+    return this.guard("shieldedInfo", async () => shieldedInfoJson(this.require().node.shielded.info()));
+  }
+
+  /** Notes from `from` on (at most NOTES_PAGE_MAX) and the tree's note count. */
+  async shieldedNotes(from: number, limit: number): Promise<{ count: number; notes: NoteJson[] }> {
+    return this.guard("shieldedNotes", async () => {
+      const page = this.require().node.shielded.notes(from, limit);
+      return { count: page.count, notes: page.notes.map(noteJson) };
+    });
+  }
+
+  /** Whether each nullifier (hex, 32 bytes) is spent. */
+  async nullifiersSpent(nullifiersHex: readonly string[]): Promise<boolean[]> {
+    return this.guard("nullifiersSpent", async () =>
+      this.require().node.shielded.spent(nullifiersHex.map((n) => fromHex(n, 32, "nullifier"))),
+    );
   }
 
   async contract(idHex: string): Promise<ContractJson | null> {

@@ -8,12 +8,14 @@ import { type Attestation, StepKind, VoteKind } from "../protocol/attestation.js
 import { toHex } from "../protocol/bytes.js";
 import { FaultKind, faultSlot } from "../protocol/fault.js";
 import { hash } from "../protocol/hash.js";
+import type { NoteRecord } from "../protocol/note-records.js";
 import type { Receipt } from "../protocol/receipt.js";
 import type { Account } from "../protocol/state.js";
 import { contractIdOf, type Transaction, TxKind, transactionIdHex } from "../protocol/transaction.js";
 import type { ContractView, EventView } from "../workers/consensus/contract-queries.js";
 import type { BlockView, NodeStatus, TransactionView } from "../workers/consensus/node-api.js";
 import { Label } from "../workers/consensus/ports.js";
+import type { ShieldedInfo } from "../workers/consensus/shielded-queries.js";
 import type { QueryResult } from "../workers/executor/contracts/runtime.js";
 
 export type LabelName = "accepted" | "attested" | "confirmed" | "final";
@@ -89,7 +91,7 @@ export interface TransactionJson {
   readonly height?: number;
   readonly label?: LabelName;
   readonly tx: {
-    readonly kind: "transfer" | "deploy" | "call";
+    readonly kind: (typeof TX_KIND_NAMES)[TxKind];
     readonly chainId: string;
     readonly from: string;
     readonly amount: string;
@@ -106,6 +108,11 @@ export interface TransactionJson {
     readonly init?: string;
     readonly fn?: string;
     readonly input?: string;
+    /** Shielded (docs/SHIELDED.md): only commitments, nullifiers and ciphertexts, no owner or value. */
+    readonly commitments?: readonly string[];
+    readonly nullifiers?: readonly string[];
+    readonly root?: string;
+    readonly encryptedNotes?: readonly string[];
   };
   /** Once included: what execution did. */
   readonly receipt?: ReceiptJson;
@@ -211,6 +218,17 @@ function txBodyJson(tx: Transaction): TransactionJson["tx"] {
       };
     case TxKind.Call:
       return { ...common, contract: toHex(tx.contract), fn: tx.fn, input: toHex(tx.input) };
+    case TxKind.ShieldedDeposit:
+      return { ...common, commitments: [toHex(tx.commitment)], encryptedNotes: [toHex(tx.encryptedNote)] };
+    case TxKind.ShieldedTransfer:
+      return {
+        ...common,
+        ...(tx.amount > 0n ? { to: toHex(tx.to) } : {}),
+        root: toHex(tx.root),
+        nullifiers: tx.nullifiers.map(toHex),
+        commitments: tx.commitments.map(toHex),
+        encryptedNotes: tx.encryptedNotes.map(toHex),
+      };
   }
 }
 
@@ -218,6 +236,8 @@ const TX_KIND_NAMES = {
   [TxKind.Transfer]: "transfer",
   [TxKind.Deploy]: "deploy",
   [TxKind.Call]: "call",
+  [TxKind.ShieldedDeposit]: "shielded-deposit",
+  [TxKind.ShieldedTransfer]: "shielded-transfer",
 } as const;
 
 export function transactionJson(id: string, view: TransactionView): TransactionJson {
@@ -322,7 +342,7 @@ export interface ActivityJson {
   readonly gasUsed: string;
   readonly txs: Array<{
     readonly id: string;
-    readonly kind: "transfer" | "deploy" | "call";
+    readonly kind: (typeof TX_KIND_NAMES)[TxKind];
     readonly from: string;
     readonly to: string | null;
     readonly contract: string | null;
@@ -366,7 +386,10 @@ export function activityJson(view: BlockView, receiptOf: (id: string) => Receipt
         id,
         kind: TX_KIND_NAMES[tx.kind],
         from: toHex(tx.from),
-        to: tx.kind === TxKind.Transfer ? toHex(tx.to) : null,
+        to:
+          tx.kind === TxKind.Transfer || (tx.kind === TxKind.ShieldedTransfer && tx.amount > 0n)
+            ? toHex(tx.to)
+            : null,
         contract,
         amount: String(tx.amount),
         nonce: String(tx.nonce),
@@ -392,4 +415,44 @@ export interface CommitteesJson {
   readonly generator: string;
   readonly validation: Array<{ readonly publicKey: string; readonly credits: number }>;
   readonly ratification: Array<{ readonly publicKey: string; readonly credits: number }>;
+}
+
+export interface ShieldedInfoJson {
+  readonly enabled: boolean;
+  readonly noteCount: number;
+  readonly root: string;
+  readonly recentRoots: number;
+  readonly depositVkHash: string | null;
+  readonly transferVkHash: string | null;
+  readonly gas: { readonly deposit: string; readonly transfer: string };
+}
+
+export function shieldedInfoJson(i: ShieldedInfo): ShieldedInfoJson {
+  return {
+    enabled: i.enabled,
+    noteCount: i.noteCount,
+    root: toHex(i.root),
+    recentRoots: i.recentRoots,
+    depositVkHash: i.depositVkHash === null ? null : toHex(i.depositVkHash),
+    transferVkHash: i.transferVkHash === null ? null : toHex(i.transferVkHash),
+    gas: { deposit: String(i.gas.deposit), transfer: String(i.gas.transfer) },
+  };
+}
+
+export interface NoteJson {
+  readonly position: number;
+  readonly commitment: string;
+  readonly encryptedNote: string;
+  readonly height: number;
+  readonly tx: string;
+}
+
+export function noteJson(n: NoteRecord): NoteJson {
+  return {
+    position: n.position,
+    commitment: toHex(n.commitment),
+    encryptedNote: toHex(n.encryptedNote),
+    height: n.height,
+    tx: toHex(n.txId),
+  };
 }

@@ -47,7 +47,11 @@ export type ProtocolErrorCode =
   | "ZK_BATCH_TOO_LARGE"
   | "POSEIDON_ARITY"
   | "POSEIDON_INPUT_NOT_CANONICAL"
-  | "NOTE_TREE_FULL";
+  | "NOTE_TREE_FULL"
+  | "SHIELDED_DISABLED"
+  | "SHIELDED_INVALID_PROOF"
+  | "SHIELDED_NULLIFIER_SPENT"
+  | "SHIELDED_UNKNOWN_ROOT";
 
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;

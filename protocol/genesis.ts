@@ -18,9 +18,9 @@ import { compareBytes, fromHex, toHex, utf8 } from "./bytes.js";
 import { isValidChainId, writeChainId } from "./chain-id.js";
 import { Writer } from "./codec.js";
 import { isProtocolError, ProtocolError } from "./errors.js";
-import { domainHash } from "./hash.js";
+import { domainHash, hash } from "./hash.js";
 import { devAccountKey, devProvisionerKey } from "./keys.js";
-import { DEVNET_PARAMS, LIMITS, type ProtocolParams } from "./params.js";
+import { DEVNET_PARAMS, LIMITS, type ProtocolParams, type ShieldedKeys } from "./params.js";
 import { type Account, AccountState, ADDRESS_BYTES, U64_MAX } from "./state.js";
 
 export interface GenesisProvisioner {
@@ -45,6 +45,29 @@ export interface GenesisJson {
   };
   accounts: Array<{ address: string; balance: string }>;
   provisioners: Array<{ publicKey: string; stake: string; proofOfPossession: string }>;
+  /** Shielded-note verification keys (binary Groth16, docs/ZK.md), hex; absent: no shielded txs. */
+  shielded?: { depositVk: string; transferVk: string };
+}
+
+/** Binary Groth16 key size for n public inputs: alpha, beta, gamma, delta, u32 n, n + 1 IC points. */
+const groth16KeyBytes = (n: number) => 64 + 3 * 128 + 4 + (n + 1) * 64;
+/** Public inputs of circuits/notes.circom's Deposit and Transfer (protocol/shielded.ts). */
+const SHIELDED_PUBLIC_INPUTS = { depositVk: 2, transferVk: 8 } as const;
+
+function parseShieldedKeys(json: unknown): ShieldedKeys | undefined {
+  if (json === undefined) return undefined;
+  if (!isObject(json)) fail("shielded must be an object with depositVk and transferVk");
+  const keys: Record<string, Uint8Array> = {};
+  for (const [name, inputs] of Object.entries(SHIELDED_PUBLIC_INPUTS)) {
+    const bytes = parseHex(json[name], groth16KeyBytes(inputs), `shielded.${name}`);
+    const n = new DataView(bytes.buffer, bytes.byteOffset).getUint32(64 + 3 * 128);
+    if (n !== inputs) fail(`shielded.${name} has ${n} public inputs, the circuit has ${inputs}`);
+    keys[name] = bytes;
+  }
+  for (const name of Object.keys(json)) {
+    if (!Object.hasOwn(SHIELDED_PUBLIC_INPUTS, name)) fail(`unknown field shielded.${name}`);
+  }
+  return { depositVk: keys.depositVk!, transferVk: keys.transferVk! };
 }
 
 const MAX_GENESIS_ACCOUNTS = 100_000;
@@ -144,7 +167,10 @@ export function parseGenesis(json: unknown): Genesis {
   ) {
     fail(`provisioners must be a non-empty array of at most ${MAX_GENESIS_PROVISIONERS}`);
   }
-  const params = mergeParams(g.params);
+  const shielded = parseShieldedKeys(g.shielded);
+  const merged = mergeParams(g.params);
+  const params =
+    shielded === undefined ? merged : { ...merged, execution: { ...merged.execution, shielded } };
   const seen = new Set<string>();
   const accounts = g.accounts.map((a: unknown, i) => {
     if (!isObject(a)) fail(`accounts[${i}] must be an object`);
@@ -187,7 +213,8 @@ export function genesisState(g: Genesis): AccountState {
 function genesisCommitment(g: Genesis): Uint8Array {
   const w = new Writer(1024);
   writeChainId(w, g.chainId);
-  for (const section of [g.params.consensus, g.params.execution]) {
+  const { shielded, ...execution } = g.params.execution;
+  for (const section of [g.params.consensus, execution]) {
     const entries = Object.entries(section).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     w.list(entries, 64, (w, [key, value]) => {
       w.bytes(utf8.encode(key), 64).u64(BigInt(value as number | bigint));
@@ -197,6 +224,9 @@ function genesisCommitment(g: Genesis): Uint8Array {
   w.list(provisioners, MAX_GENESIS_PROVISIONERS, (w, p) => {
     w.fixed(p.publicKey, BLS_PUBLIC_KEY_BYTES).u64(p.stake);
   });
+  // The shielded keys are pinned by their hashes (a chain without them commits to none).
+  w.u8(shielded === undefined ? 0 : 1);
+  if (shielded !== undefined) w.fixed(hash(shielded.depositVk), 32).fixed(hash(shielded.transferVk), 32);
   return domainHash("genesis-commitment", w.finish());
 }
 
@@ -237,6 +267,8 @@ export interface DevGenesisOptions {
   readonly timestampMs: number;
   readonly stake?: bigint;
   readonly balance?: bigint;
+  /** Shielded verification keys (hex) to carry, e.g. protocol/shielded-dev-keys.ts. */
+  readonly shielded?: { readonly depositVk: string; readonly transferVk: string };
 }
 
 /** A development genesis: dev keys from `seed`, equal stakes, funded accounts. */
@@ -256,5 +288,11 @@ export function devGenesisJson(o: DevGenesisOptions): GenesisJson {
   for (let i = 0; i < o.accounts; i++) {
     accounts.push({ address: toHex(devAccountKey(o.seed, i).publicKey), balance: String(balance) });
   }
-  return { chainId: o.chainId, timestampMs: o.timestampMs, accounts, provisioners };
+  return {
+    chainId: o.chainId,
+    timestampMs: o.timestampMs,
+    accounts,
+    provisioners,
+    ...(o.shielded === undefined ? {} : { shielded: { ...o.shielded } }),
+  };
 }

@@ -9,8 +9,24 @@
 import { toHex } from "./bytes.js";
 import { ProtocolError } from "./errors.js";
 import type { ExecutionParams } from "./params.js";
+import { isNullifierSpent, isRecentRoot } from "./shielded-state.js";
 import type { StateReader } from "./state.js";
-import { maxFee, type Transaction, transactionIdHex } from "./transaction.js";
+import {
+  maxFee,
+  type ShieldedTransferTx,
+  type Transaction,
+  TxKind,
+  transactionIdHex,
+} from "./transaction.js";
+
+/** What a pick costs its sender's account: a shielded transfer pays from notes, not an account. */
+function spendOf(tx: Transaction): bigint {
+  return tx.kind === TxKind.ShieldedTransfer ? 0n : tx.amount + maxFee(tx);
+}
+
+function shieldedStillValid(tx: ShieldedTransferTx, state: StateReader): boolean {
+  return isRecentRoot(state, tx.root) && !tx.nullifiers.some((n) => isNullifierSpent(state, n));
+}
 
 export interface MempoolOptions {
   readonly maxTransactions: number;
@@ -178,7 +194,7 @@ export class Mempool {
       }
       if (best === undefined) break;
       const head = heads[bestIndex]!;
-      const cost = best.tx.amount + maxFee(best.tx);
+      const cost = spendOf(best.tx);
       if (gas + best.tx.gasLimit > params.blockGasLimit || cost > head.balance) {
         // This sender's sequence no longer fits or is no longer funded; the rest of its queue
         // waits for a later block.
@@ -198,9 +214,25 @@ export class Mempool {
     for (const queue of this.bySender.values()) {
       const first = queue.values().next().value;
       if (first === undefined) continue;
+      if (first.tx.kind === TxKind.ShieldedTransfer) {
+        // A one-time key has no account nonce: the transfer is done (or dead) once a nullifier
+        // is spent or its root left the recent window.
+        if (!shieldedStillValid(first.tx, state)) this.remove(first.id);
+        continue;
+      }
       const nonce = state.getAccount(first.tx.from).nonce;
       for (const [n, p] of queue) if (n <= nonce) this.remove(p.id);
     }
+  }
+
+  /** Whether a pooled shielded transfer already spends one of `tx`'s nullifiers. */
+  spendsPendingNullifier(tx: ShieldedTransferTx): boolean {
+    const mine = new Set(tx.nullifiers.map(toHex));
+    for (const p of this.byId.values()) {
+      if (p.tx.kind === TxKind.ShieldedTransfer && p.tx.nullifiers.some((n) => mine.has(toHex(n))))
+        return true;
+    }
+    return false;
   }
 
   all(): Transaction[] {

@@ -35,6 +35,17 @@ export interface ExecutionParams {
   readonly minGasPrice: bigint;
   /** Gas used by one public transfer. */
   readonly transferGas: bigint;
+  /**
+   * Verification keys of the shielded-note circuits (docs/SHIELDED.md), from the genesis; without
+   * them the chain refuses shielded transactions (SHIELDED_DISABLED).
+   */
+  readonly shielded?: ShieldedKeys;
+}
+
+/** Groth16 keys (binary, docs/ZK.md) of circuits/notes.circom's Deposit and Transfer(20). */
+export interface ShieldedKeys {
+  readonly depositVk: Uint8Array;
+  readonly transferVk: Uint8Array;
 }
 
 export interface ProtocolParams {

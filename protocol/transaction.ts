@@ -1,6 +1,7 @@
 /**
- * Transactions: public transfers, contract deployments and contract calls (docs/CONTRACTS.md);
- * `kind` leaves room for shielded transfers and staking. All kinds share the sender, nonce, gas
+ * Transactions: public transfers, contract deployments and contract calls (docs/CONTRACTS.md),
+ * shielded deposits and transfers (protocol/shielded.ts, docs/SHIELDED.md); `kind` leaves room
+ * for staking. All kinds share the sender, nonce, gas
  * and amount fields, so admission and fee rules are the same for each. The signed payload
  * includes the chain id, so a signature never replays on another chain, and the transaction id
  * is the hash of that payload (signature excluded), so ids are not malleable.
@@ -13,6 +14,12 @@ import { ED25519_PUBLIC_KEY_BYTES, ED25519_SIGNATURE_BYTES, ed25519Sign } from "
 import { ProtocolError } from "./errors.js";
 import { domainHash } from "./hash.js";
 import { LIMITS } from "./params.js";
+import {
+  ENCRYPTED_NOTE_BYTES,
+  FIELD_ELEMENT_BYTES,
+  SHIELDED_ARITY,
+  SHIELDED_PROOF_BYTES,
+} from "./shielded.js";
 
 export const TX_VERSION = 1;
 export const CONTRACT_ID_BYTES = 32;
@@ -21,6 +28,10 @@ export enum TxKind {
   Transfer = 1,
   Deploy = 2,
   Call = 3,
+  /** An account pays `amount` into a new shielded note (protocol/shielded.ts). */
+  ShieldedDeposit = 10,
+  /** Two notes in, two out, fee and optional withdrawal public; `from` is a one-time key. */
+  ShieldedTransfer = 11,
 }
 
 /** Fields every kind has: who pays, in which order, and how much at most. */
@@ -59,11 +70,41 @@ export interface CallTx extends TxCommon {
   readonly input: Uint8Array;
 }
 
-export type Transaction = TransferTx | DeployTx | CallTx;
+/** Pays `amount` from `from` into the note `commitment` (deposit proof: protocol/shielded.ts). */
+export interface ShieldedDepositTx extends TxCommon {
+  readonly kind: TxKind.ShieldedDeposit;
+  readonly commitment: Uint8Array;
+  readonly encryptedNote: Uint8Array;
+  readonly proof: Uint8Array;
+}
+
+/**
+ * Spends two notes into two new ones; `amount` is the public withdrawal paid to `to` (zero, and
+ * `to` all zeros, for a fully shielded transfer). `from` is a one-time key bound into the proof,
+ * `nonce` is always 1, and the fee (gas limit × gas price) is paid from the notes.
+ */
+export interface ShieldedTransferTx extends TxCommon {
+  readonly kind: TxKind.ShieldedTransfer;
+  readonly to: Uint8Array;
+  readonly root: Uint8Array;
+  readonly nullifiers: readonly Uint8Array[];
+  readonly commitments: readonly Uint8Array[];
+  readonly encryptedNotes: readonly Uint8Array[];
+  readonly proof: Uint8Array;
+}
+
+export type Transaction = TransferTx | DeployTx | CallTx | ShieldedDepositTx | ShieldedTransferTx;
 export type UnsignedTransfer = Omit<TransferTx, "signature" | "kind">;
 export type UnsignedDeploy = Omit<DeployTx, "signature" | "kind">;
 export type UnsignedCall = Omit<CallTx, "signature" | "kind">;
-type Unsigned = Omit<TransferTx, "signature"> | Omit<DeployTx, "signature"> | Omit<CallTx, "signature">;
+export type UnsignedShieldedDeposit = Omit<ShieldedDepositTx, "signature" | "kind">;
+export type UnsignedShieldedTransfer = Omit<ShieldedTransferTx, "signature" | "kind">;
+type Unsigned =
+  | Omit<TransferTx, "signature">
+  | Omit<DeployTx, "signature">
+  | Omit<CallTx, "signature">
+  | Omit<ShieldedDepositTx, "signature">
+  | Omit<ShieldedTransferTx, "signature">;
 
 /** An exported function name a call may name: 1-64 ASCII letters, digits or underscores. */
 const FN_NAME_RE = /^[A-Za-z0-9_]{1,64}$/;
@@ -96,6 +137,31 @@ function writeBody(w: Writer, tx: Unsigned): void {
       w.u64(tx.amount).u64(tx.nonce).u64(tx.gasLimit).u64(tx.gasPrice);
       w.bytes(fnNameBytes(tx.fn), 64).bytes(tx.input, LIMITS.callInputBytes);
       return;
+    case TxKind.ShieldedDeposit:
+      w.u64(tx.amount).u64(tx.nonce).u64(tx.gasLimit).u64(tx.gasPrice);
+      w.fixed(tx.commitment, FIELD_ELEMENT_BYTES).fixed(tx.encryptedNote, ENCRYPTED_NOTE_BYTES);
+      w.fixed(tx.proof, SHIELDED_PROOF_BYTES);
+      return;
+    case TxKind.ShieldedTransfer:
+      w.fixed(tx.to, ED25519_PUBLIC_KEY_BYTES);
+      w.u64(tx.amount).u64(tx.nonce).u64(tx.gasLimit).u64(tx.gasPrice);
+      w.fixed(tx.root, FIELD_ELEMENT_BYTES);
+      for (const list of [tx.nullifiers, tx.commitments]) {
+        arity(list, "nullifiers and commitments");
+        for (const x of list) w.fixed(x, FIELD_ELEMENT_BYTES);
+      }
+      arity(tx.encryptedNotes, "encrypted notes");
+      for (const note of tx.encryptedNotes) w.fixed(note, ENCRYPTED_NOTE_BYTES);
+      w.fixed(tx.proof, SHIELDED_PROOF_BYTES);
+      return;
+  }
+}
+
+function arity(list: readonly Uint8Array[], what: string): void {
+  if (list.length !== SHIELDED_ARITY) {
+    throw new ProtocolError("TX_MALFORMED", `a shielded transfer has exactly ${SHIELDED_ARITY} ${what}`, {
+      got: list.length,
+    });
   }
 }
 
@@ -116,10 +182,13 @@ export function readTransaction(r: Reader): Transaction {
     throw new ProtocolError("TX_MALFORMED", `unknown transaction version ${version}`, { version });
   }
   const kind = r.u8("tx kind");
-  if (kind !== TxKind.Transfer && kind !== TxKind.Deploy && kind !== TxKind.Call)
+  if (!KNOWN_KINDS.has(kind))
     throw new ProtocolError("TX_MALFORMED", `unknown transaction kind ${kind}`, { kind });
   const chainId = readChainId(r, "tx chain id");
   const from = r.fixed(ED25519_PUBLIC_KEY_BYTES, "tx from");
+  if (kind === TxKind.ShieldedDeposit || kind === TxKind.ShieldedTransfer) {
+    return readShielded(r, kind, chainId, from);
+  }
   if (kind === TxKind.Transfer) {
     return {
       kind,
@@ -161,6 +230,68 @@ export function readTransaction(r: Reader): Transaction {
   const input = r.bytes(LIMITS.callInputBytes, "tx input");
   const signature = r.fixed(ED25519_SIGNATURE_BYTES, "tx signature");
   return { kind, chainId, from, contract, amount, nonce, gasLimit, gasPrice, fn, input, signature };
+}
+
+const KNOWN_KINDS: ReadonlySet<number> = new Set([
+  TxKind.Transfer,
+  TxKind.Deploy,
+  TxKind.Call,
+  TxKind.ShieldedDeposit,
+  TxKind.ShieldedTransfer,
+]);
+
+function readShielded(
+  r: Reader,
+  kind: TxKind.ShieldedDeposit | TxKind.ShieldedTransfer,
+  chainId: string,
+  from: Uint8Array,
+): ShieldedDepositTx | ShieldedTransferTx {
+  const field = (what: string) => r.fixed(FIELD_ELEMENT_BYTES, what);
+  if (kind === TxKind.ShieldedDeposit) {
+    return {
+      kind,
+      chainId,
+      from,
+      amount: r.u64("tx amount"),
+      nonce: r.u64("tx nonce"),
+      gasLimit: r.u64("tx gas limit"),
+      gasPrice: r.u64("tx gas price"),
+      commitment: field("tx commitment"),
+      encryptedNote: r.fixed(ENCRYPTED_NOTE_BYTES, "tx encrypted note"),
+      proof: r.fixed(SHIELDED_PROOF_BYTES, "tx proof"),
+      signature: r.fixed(ED25519_SIGNATURE_BYTES, "tx signature"),
+    };
+  }
+  const to = r.fixed(ED25519_PUBLIC_KEY_BYTES, "tx to");
+  const amount = r.u64("tx amount");
+  const nonce = r.u64("tx nonce");
+  const gasLimit = r.u64("tx gas limit");
+  const gasPrice = r.u64("tx gas price");
+  const root = field("tx root");
+  const nullifiers = [field("tx nullifier 0"), field("tx nullifier 1")];
+  const commitments = [field("tx commitment 0"), field("tx commitment 1")];
+  const encryptedNotes = [
+    r.fixed(ENCRYPTED_NOTE_BYTES, "tx encrypted note 0"),
+    r.fixed(ENCRYPTED_NOTE_BYTES, "tx encrypted note 1"),
+  ];
+  const proof = r.fixed(SHIELDED_PROOF_BYTES, "tx proof");
+  const signature = r.fixed(ED25519_SIGNATURE_BYTES, "tx signature");
+  return {
+    kind,
+    chainId,
+    from,
+    to,
+    amount,
+    nonce,
+    gasLimit,
+    gasPrice,
+    root,
+    nullifiers,
+    commitments,
+    encryptedNotes,
+    proof,
+    signature,
+  };
 }
 
 /** Decodes untrusted transaction bytes; oversized input is refused before parsing. */
@@ -207,6 +338,20 @@ export function signDeploy(secretKey: Uint8Array, body: UnsignedDeploy): DeployT
 export function signCall(secretKey: Uint8Array, body: UnsignedCall): CallTx {
   fnNameBytes(body.fn);
   const unsigned = { ...body, kind: TxKind.Call as const };
+  return { ...unsigned, signature: ed25519Sign(secretKey, transactionSigningHash(unsigned)) };
+}
+
+export function signShieldedDeposit(secretKey: Uint8Array, body: UnsignedShieldedDeposit): ShieldedDepositTx {
+  const unsigned = { ...body, kind: TxKind.ShieldedDeposit as const };
+  return { ...unsigned, signature: ed25519Sign(secretKey, transactionSigningHash(unsigned)) };
+}
+
+/** Signs with the transfer's one-time key (whose public key `body.from` must be). */
+export function signShieldedTransfer(
+  secretKey: Uint8Array,
+  body: UnsignedShieldedTransfer,
+): ShieldedTransferTx {
+  const unsigned = { ...body, kind: TxKind.ShieldedTransfer as const };
   return { ...unsigned, signature: ed25519Sign(secretKey, transactionSigningHash(unsigned)) };
 }
 

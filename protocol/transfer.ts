@@ -8,6 +8,7 @@ import { toHex } from "./bytes.js";
 import { CONTRACT_GAS } from "./contract-gas.js";
 import { ProtocolError } from "./errors.js";
 import type { ExecutionParams } from "./params.js";
+import { SHIELDED_GAS } from "./shielded.js";
 import { type StateOverlay, type StateReader, U64_MAX } from "./state.js";
 import { maxFee, type Transaction, type TransferTx, TxKind } from "./transaction.js";
 
@@ -32,6 +33,10 @@ export function intrinsicGas(tx: Transaction, params: ExecutionParams): bigint {
       );
     case TxKind.Call:
       return BigInt(CONTRACT_GAS.txBase + CONTRACT_GAS.inputPerByte * tx.input.length);
+    case TxKind.ShieldedDeposit:
+      return SHIELDED_GAS.deposit;
+    case TxKind.ShieldedTransfer:
+      return SHIELDED_GAS.transfer;
   }
 }
 

@@ -1,15 +1,17 @@
 /**
  * DEVELOPMENT-ONLY trusted setup for the shielded-note circuits (circuits/): compiles each circuit
- * with circom2, runs one powers-of-tau ceremony sized to the largest with ONE random contribution, a Groth16
- * phase 2 with ONE random contribution, and writes per circuit: the proving key (`.zkey`, for
- * wallet proving), the witness calculator (`_js/`), `verification_key.json`, its binary encoding
- * (docs/ZK.md) and the SHA-256 of that encoding, the value a genesis pins.
+ * with circom2 (--O2), runs one powers-of-tau ceremony sized to the largest with ONE random
+ * contribution, a Groth16 phase 2 with ONE random contribution, and writes per circuit into
+ * `--out` (default circuits/dev-keys/, committed: the ceremony takes 10-15 minutes here, too long
+ * for every clone and CI run): `<name>.zkey` (proving key, for wallets), `<name>.wasm` (witness
+ * calculator), `<name>.vk.json`; and, at the chain's depth, protocol/shielded-dev-keys.ts: the
+ * binary verification keys (docs/ZK.md) the devnet genesis carries and pins by hash.
  *
  * Anyone who kept the contribution randomness can forge proofs: never use these keys for value.
  * A real deployment needs a multi-party ceremony.
  *
  * Usage: npm run zk:dev-setup -- [--out DIR] [--depth N] [--circuit transfer|deposit]... [--ptau FILE] [--prove]
- *   --out     output directory (default node_modules/.cache/dusk-edge-circuits)
+ *   --out     output directory (default circuits/dev-keys; work files go to node_modules/.cache)
  *   --ptau    an existing prepared powers-of-tau file large enough for every circuit, instead of
  *             making one (the ceremony dominates: 2^14 took 16 minutes on a loaded 2-core machine)
  *   --depth   note-tree depth for the transfer circuit (default 20, the chain's; small values for
@@ -19,7 +21,7 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sha256 } from "@noble/hashes/sha2.js";
@@ -35,7 +37,8 @@ function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
-const out = resolve(arg("--out") ?? join(ROOT, "node_modules/.cache/dusk-edge-circuits"));
+const out = resolve(arg("--out") ?? join(ROOT, "circuits/dev-keys"));
+const work = join(ROOT, "node_modules/.cache/dusk-edge-circuits");
 const depth = Number(arg("--depth") ?? 20);
 const prove = process.argv.includes("--prove");
 const wanted = process.argv.flatMap((a, i) => (process.argv[i - 1] === "--circuit" ? [a] : []));
@@ -49,7 +52,7 @@ function mainSource(name: string): string {
   if (name === "transfer") {
     return `pragma circom 2.0.0;
 include "notes.circom";
-component main {public [root, nullifiers, outCommitments, fee, withdrawal, recipient]} = Transfer(${depth});
+component main {public [root, nullifiers, outCommitments, fee, withdrawal, binding]} = Transfer(${depth});
 `;
   }
   if (name === "deposit") return readFileSync(join(ROOT, "circuits/deposit.circom"), "utf8");
@@ -85,7 +88,7 @@ function sampleInput(name: string): Record<string, unknown> {
     outCommitments: outs.map((o) => noteCommitment(o.value, o.owner, o.blinding)),
     fee: 10n,
     withdrawal: 40n,
-    recipient: 0xabcn,
+    binding: 0xabcn,
     inValue: notes.map((n) => n.value),
     inSecret: [secret, secret],
     inBlinding: notes.map((n) => n.blinding),
@@ -99,16 +102,21 @@ function sampleInput(name: string): Record<string, unknown> {
 
 const s = await snarkjs();
 const summary: Record<string, unknown>[] = [];
+const binaryKeys: Record<string, Uint8Array> = {};
 
 // Compile everything first: one ceremony at the largest power serves every circuit.
 const compiled: { name: string; dir: string; constraints: number; power: number }[] = [];
 for (const name of circuits) {
-  const dir = join(out, name);
+  const dir = join(work, name);
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const t = performance.now();
-  compileCircuit(mainSource(name), dir, {
-    "notes.circom": readFileSync(join(ROOT, "circuits/notes.circom"), "utf8"),
-  });
+  compileCircuit(
+    mainSource(name),
+    dir,
+    { "notes.circom": readFileSync(join(ROOT, "circuits/notes.circom"), "utf8") },
+    ["--O2"],
+  );
   const info = await s.r1cs.info(join(dir, "main.r1cs"), quiet);
   const constraints = Number(info.nConstraints);
   // snarkjs's Groth16 setup needs 2^power >= 2^bitLength(constraints + public inputs + outputs).
@@ -125,9 +133,9 @@ let ptau = arg("--ptau");
 if (ptau === undefined) {
   const t = performance.now();
   const curve = await s.curves.getCurveFromName("bn128");
-  const p0 = join(out, "pot0.ptau");
-  const p1 = join(out, "pot1.ptau");
-  ptau = join(out, `pot${maxPower}-dev.ptau`);
+  const p0 = join(work, "pot0.ptau");
+  const p1 = join(work, "pot1.ptau");
+  ptau = join(work, `pot${maxPower}-dev.ptau`);
   await s.powersOfTau.newAccumulator(curve, maxPower, p0, quiet);
   await s.powersOfTau.contribute(
     p0,
@@ -153,8 +161,11 @@ for (const { name, dir, constraints, power } of compiled) {
   const vk = await s.zKey.exportVerificationKey(zkey, quiet);
   const encoded = encodeGroth16Key(groth16KeyFromJson(vk));
   const vkHash = bytesToHex(sha256(encoded));
-  writeFileSync(join(dir, "verification_key.json"), JSON.stringify(vk, null, 1));
-  writeFileSync(join(dir, "verification_key.bin"), encoded);
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, `${name}.vk.json`), `${JSON.stringify(vk, null, 1)}\n`);
+  copyFileSync(zkey, join(out, `${name}.zkey`));
+  copyFileSync(join(dir, "main_js/main.wasm"), join(out, `${name}.wasm`));
+  binaryKeys[name] = encoded;
   console.log(`  groth16 phase 2 (one dev contribution): ${seconds(t)}; vk sha256 ${vkHash}`);
   const record: Record<string, unknown> = {
     circuit: name,
@@ -182,6 +193,25 @@ for (const { name, dir, constraints, power } of compiled) {
   }
   summary.push(record);
 }
-writeFileSync(join(out, "summary.json"), JSON.stringify(summary, null, 1));
+writeFileSync(join(out, "summary.json"), `${JSON.stringify(summary, null, 1)}\n`);
+if (depth === 20 && binaryKeys.deposit !== undefined && binaryKeys.transfer !== undefined) {
+  const module = join(ROOT, "protocol/shielded-dev-keys.ts");
+  writeFileSync(
+    module,
+    `/**
+ * GENERATED by scripts/zk-dev-setup.ts (npm run zk:dev-setup): the DEVELOPMENT-ONLY verification
+ * keys of circuits/notes.circom (Deposit, Transfer(20)), binary (docs/ZK.md), from the keys in
+ * circuits/dev-keys/. Whoever ran the setup could forge proofs: never use these for value.
+ * sha256: deposit ${bytesToHex(sha256(binaryKeys.deposit))}, transfer ${bytesToHex(sha256(binaryKeys.transfer))}
+ */
+
+export const DEV_SHIELDED_KEYS_HEX = {
+  depositVk: "${bytesToHex(binaryKeys.deposit)}",
+  transferVk: "${bytesToHex(binaryKeys.transfer)}",
+} as const;
+`,
+  );
+  console.log(`wrote ${module}`);
+}
 console.log(`wrote ${out} (DEVELOPMENT ONLY keys)`);
 await releaseSnarkjs();

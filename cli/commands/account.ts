@@ -28,19 +28,19 @@ import { runCommand } from "./run.js";
 
 const TRANSFER_GAS = 21_000n;
 
-function amountOf(raw: string): bigint {
+export function amountOf(raw: string): bigint {
   if (!/^(0|[1-9][0-9]{0,19})$/.test(raw))
     throw new CliError("BAD_AMOUNT", "amount must be a whole number of units");
   return BigInt(raw);
 }
 
 /** `--to` takes an address or the name of a local wallet. */
-function addressOf(home: string, to: string): string {
+export function addressOf(home: string, to: string): string {
   if (/^[0-9a-fA-F]{64}$/.test(to)) return to.toLowerCase();
   return readWallet(home, to).address;
 }
 
-async function confirm(question: string): Promise<boolean> {
+export async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());

@@ -13,7 +13,7 @@ import { notesCircuit, releaseSnarkjs, snarkjs, ZK_CACHE } from "../zk/fixtures.
 const DEPTH = 4;
 const TRANSFER_MAIN = `pragma circom 2.0.0;
 include "notes.circom";
-component main {public [root, nullifiers, outCommitments, fee, withdrawal, recipient]} = Transfer(${DEPTH});
+component main {public [root, nullifiers, outCommitments, fee, withdrawal, binding]} = Transfer(${DEPTH});
 `;
 const DEPOSIT_MAIN = `pragma circom 2.0.0;
 include "notes.circom";
@@ -82,7 +82,7 @@ function honestTransfer() {
     outCommitments: outs.map((o) => noteCommitment(o.value, o.owner, o.blinding)),
     fee: 15n,
     withdrawal: 25n,
-    recipient: 0xabcdefn,
+    binding: 0xabcdefn,
     inValue: notes.map((n) => n.value),
     inSecret: notes.map((n) => n.secret),
     inBlinding: notes.map((n) => n.blinding),

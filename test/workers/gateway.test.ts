@@ -65,6 +65,12 @@ function fakeDirectory(submit: (bytes: Uint8Array) => SubmitResult, calls: strin
     contract: async (id) => (id === HASH ? ({ id } as never) : null),
     contractStorage: async () => null,
     contractEvents: async () => [],
+    shieldedInfo: async () => ({ enabled: true, noteCount: 2 }) as never,
+    shieldedNotes: async (from) => ({
+      count: 2,
+      notes: from < 2 ? [{ position: from, commitment: HASH, encryptedNote: "00", height: 1, tx: HASH }] : [],
+    }),
+    nullifiersSpent: async (ns) => ns.map((n) => n === HASH),
     queryContract: async (_id, fn) =>
       fn === "missing" ? { code: "CONTRACT_NO_SUCH_FUNCTION", message: "no" } : ({ ok: true } as never),
     // Like a node with no contracts: every asked key is absent.
@@ -355,6 +361,30 @@ describe("JSON-RPC and the OpenAPI document (fake nodes)", () => {
     expect(r.body.error).toMatchObject({ code: -32000, data: { code: "TX_BAD_NONCE", status: 400 } });
     const ok = await rpc({ jsonrpc: "2.0", id: 1, method: "tx_submit", params: { tx: "00ff" } });
     expect(ok.body.result).toEqual({ id: HASH });
+  });
+
+  it("serves the shielded pool: info, note pages, nullifier lookups, with input errors named", async () => {
+    const call = fakeApp();
+    expect((await call("/v1/shielded")).body).toMatchObject({ enabled: true, noteCount: 2 });
+    const page = await call("/v1/shielded/notes?from=1&limit=5");
+    expect(page.body).toMatchObject({ from: 1, count: 2, next: 2, complete: true });
+    expect((await call("/v1/shielded/notes?from=-1")).body.error.code).toBe("INVALID_POSITION");
+    expect((await call("/v1/shielded/notes?limit=1001")).body.error.code).toBe("INVALID_LIMIT");
+    const other = "11".repeat(32);
+    const spent = await call("/v1/shielded/nullifiers", jsonBody({ nullifiers: [HASH, other] }));
+    expect(spent.body.spent).toEqual({ [HASH]: true, [other]: false });
+    const bad = await call("/v1/shielded/nullifiers", jsonBody({ nullifiers: ["zz"] }));
+    expect([bad.status, bad.body.error.code]).toEqual([400, "INVALID_BODY"]);
+    const tooMany = await call(
+      "/v1/shielded/nullifiers",
+      jsonBody({ nullifiers: Array.from({ length: 257 }, () => other) }),
+    );
+    expect(tooMany.body.error.code).toBe("INVALID_BODY");
+    const rpc = await call(
+      "/rpc",
+      jsonBody({ jsonrpc: "2.0", id: 1, method: "shielded_nullifiers", params: { nullifiers: [HASH] } }),
+    );
+    expect(rpc.body.result).toEqual({ spent: { [HASH]: true } });
   });
 
   it("serves an OpenAPI 3.1 document listing every JSON-RPC method with its params schema", async () => {

@@ -222,9 +222,15 @@ async function ptau(): Promise<string> {
 
 /**
  * Compiles `source` with circom2 into `dir/main.r1cs` and `dir/main_js/main.wasm`; `extra` files
- * (name -> text) are written beside it for the source to include.
+ * (name -> text) are written beside it for the source to include; `flags` go to circom (e.g.
+ * `--O2`, full constraint simplification).
  */
-export function compileCircuit(source: string, dir: string, extra: Record<string, string> = {}): void {
+export function compileCircuit(
+  source: string,
+  dir: string,
+  extra: Record<string, string> = {},
+  flags: readonly string[] = [],
+): void {
   writeFileSync(join(dir, "main.circom"), source);
   for (const [name, text] of Object.entries(extra)) writeFileSync(join(dir, name), text);
   // circom2's WASI sandbox only opens the working directory and below, so the circomlib files a
@@ -235,10 +241,14 @@ export function compileCircuit(source: string, dir: string, extra: Record<string
     copyFileSync(join(ROOT, "node_modules/circomlib/circuits", f), join(lib, f));
   }
   const cli = require.resolve("circom2/cli.js");
-  const r = spawnSync(process.execPath, [cli, "main.circom", "--r1cs", "--wasm", "-l", ".", "-o", "."], {
-    cwd: dir,
-    encoding: "utf8",
-  });
+  const r = spawnSync(
+    process.execPath,
+    [cli, "main.circom", "--r1cs", "--wasm", "-l", ".", "-o", ".", ...flags],
+    {
+      cwd: dir,
+      encoding: "utf8",
+    },
+  );
   if (r.status !== 0) throw new Error(`circom2 failed (${r.status}): ${r.stderr}\n${r.stdout}`);
 }
 

@@ -11,8 +11,15 @@ import { bytesEqual, toHex } from "../../protocol/bytes.js";
 import { Reader, Writer } from "../../protocol/codec.js";
 import { faultKey } from "../../protocol/fault.js";
 import { type Genesis, genesisBlock, genesisState } from "../../protocol/genesis.js";
+import {
+  decodeNoteRecord,
+  encodeNoteRecord,
+  type NoteRecord,
+  shieldedOutputs,
+} from "../../protocol/note-records.js";
 import { type ConsensusParams, LIMITS } from "../../protocol/params.js";
 import { decodeReceipt, encodeReceipt, type Receipt } from "../../protocol/receipt.js";
+import { noteCount } from "../../protocol/shielded-state.js";
 import {
   type Account,
   AccountState,
@@ -21,7 +28,7 @@ import {
   type EntryChange,
   type StateOverlay,
 } from "../../protocol/state.js";
-import { transactionIdHex } from "../../protocol/transaction.js";
+import { transactionId, transactionIdHex } from "../../protocol/transaction.js";
 import { advanceLabels, type LabelWindow, labelOfHeader } from "./finality.js";
 import { type ChainStore, Label, type StoredBlock } from "./ports.js";
 
@@ -31,6 +38,7 @@ const META_GENESIS = "chain/genesis-hash";
 const META_UNDO = "chain/undo/";
 const META_RECEIPT = "receipt/";
 const META_EVENTS = "events/";
+const META_NOTE = "note/";
 
 export interface ChainTip {
   readonly block: Block;
@@ -169,6 +177,7 @@ export class Chain {
     );
     const accountChanges = overlay.changes();
     const entryChanges = overlay.entryChanges();
+    let notePosition = noteCount(this.state);
     const undo = encodeUndo(
       this.state.snapshot(accountChanges.map(([a]) => a)),
       this.state.snapshotEntries(entryChanges.map(([k]) => k)),
@@ -180,6 +189,10 @@ export class Chain {
       block.transactions.forEach((tx, i) => {
         const id = transactionIdHex(tx);
         this.store.putMeta(`tx/${id}`, u64(height));
+        for (const out of shieldedOutputs(tx)) {
+          const record = encodeNoteRecord({ ...out, height, txId: transactionId(tx) });
+          this.store.putMeta(noteKey(notePosition++), record);
+        }
         const receipt = receipts[i];
         if (receipt === undefined) return;
         this.store.putMeta(`${META_RECEIPT}${id}`, encodeReceipt(receipt));
@@ -200,6 +213,22 @@ export class Chain {
     this.tipValue = { block, hash, height };
     this.tipAttestationValue = attestation;
     return label;
+  }
+
+  /**
+   * Notes from position `from` on, at most `limit`, as wallets scan them. Records above the
+   * state's note count (left by a reverted block, overwritten when the tree grows again) are
+   * never returned.
+   */
+  notes(from: number, limit: number): NoteRecord[] {
+    const end = Math.min(noteCount(this.state), from + limit);
+    const out: NoteRecord[] = [];
+    for (let position = from; position < end; position++) {
+      const bytes = this.store.getMeta(noteKey(position));
+      if (bytes === undefined) throw new Error(`note index is missing position ${position}`);
+      out.push(decodeNoteRecord(position, bytes));
+    }
+    return out;
   }
 
   /** True when a fault proof for this slot is already in a block of this chain. */
@@ -321,6 +350,11 @@ function decodeUndo(bytes: Uint8Array): Undo {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Note index key: positions zero-padded so the keys list in tree order. */
+function noteKey(position: number): string {
+  return `${META_NOTE}${String(position).padStart(10, "0")}`;
+}
 
 /** Index keys `events/<contract>/<height>/<tx id>` for each contract with events in `r`. */
 function eventIndexKeys(r: Receipt, height: number, txId: string): string[] {

@@ -9,6 +9,7 @@ import type { Account } from "../../protocol/state.js";
 import type { Transaction } from "../../protocol/transaction.js";
 import type { ContractQueries } from "./contract-queries.js";
 import type { Label } from "./ports.js";
+import type { ShieldedQueries } from "./shielded-queries.js";
 
 export interface NodeStatus {
   readonly chainId: string;
@@ -72,5 +73,7 @@ export interface NodeApi {
   transaction(id: string): TransactionView | undefined;
   /** Contract records, storage, events and read-only calls. */
   readonly contracts: ContractQueries;
+  /** Note tree, note index and nullifier set. */
+  readonly shielded: ShieldedQueries;
   resourceUsage(): ResourceUsage;
 }

@@ -28,7 +28,7 @@ import { DEFAULT_MEMPOOL_OPTIONS, Mempool } from "../../protocol/mempool.js";
 import { decodeMessage, encodeMessage, type Message, MessageType, roundOf } from "../../protocol/messages.js";
 import { LIMITS } from "../../protocol/params.js";
 import type { Account } from "../../protocol/state.js";
-import { decodeTransaction, type Transaction, transactionIdHex } from "../../protocol/transaction.js";
+import { decodeTransaction, type Transaction, TxKind, transactionIdHex } from "../../protocol/transaction.js";
 import { checkAffordable, checkTransferStatic } from "../../protocol/transfer.js";
 import { checkContractAdmission } from "../executor/contracts/admission.js";
 import {
@@ -37,6 +37,7 @@ import {
   executeTransactions,
   verifyTransactionSignatures,
 } from "../executor/execute-block.js";
+import { admitShielded } from "../executor/shielded.js";
 import { Chain } from "./chain.js";
 import { Consensus, type ConsensusHost, type RoundInput } from "./consensus.js";
 import { ContractQueries } from "./contract-queries.js";
@@ -47,6 +48,7 @@ import type { Logger, NodeDeps, NodeOptions } from "./node-options.js";
 import { Label } from "./ports.js";
 import { RoundCommittees } from "./round-committees.js";
 import { verifySeed } from "./seed.js";
+import { ShieldedQueries } from "./shielded-queries.js";
 import { SigningGuard } from "./signing-guard.js";
 import type { Provisioner } from "./sortition.js";
 import { verifyAttestation } from "./step-votes-verifier.js";
@@ -295,6 +297,11 @@ export class Node implements NodeApi, ConsensusHost {
   /** Contract records, storage, events and read-only calls over the committed chain. */
   get contracts(): ContractQueries {
     return new ContractQueries(this.chain, this.chainId, this.options.genesis.params.execution);
+  }
+
+  /** Note tree, note index and nullifier set (docs/SHIELDED.md). */
+  get shielded(): ShieldedQueries {
+    return new ShieldedQueries(this.chain, this.options.genesis.params.execution);
   }
 
   resourceUsage(): ResourceUsage {
@@ -1013,8 +1020,17 @@ export class Node implements NodeApi, ConsensusHost {
 
   /** Balance check against committed state, then the mempool (nonce rules). Returns the id. */
   private addToMempool(tx: Transaction): string {
-    checkAffordable(tx, this.chain.state);
+    if (tx.kind !== TxKind.ShieldedTransfer) checkAffordable(tx, this.chain.state);
     checkContractAdmission(tx, this.chain.state);
+    // Shielded: proof, root and nullifiers now, so a bad or double spend is refused at submit.
+    admitShielded(tx, this.chainId, this.options.genesis.params.execution, this.chain.state);
+    if (tx.kind === TxKind.ShieldedTransfer && this.mempool.spendsPendingNullifier(tx)) {
+      throw new ProtocolError(
+        "SHIELDED_NULLIFIER_SPENT",
+        "a pending transaction already spends this note",
+        {},
+      );
+    }
     return this.mempool.add(tx, this.chain.state).id;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Block execution: checks every transaction's signature in one batch through the injected
  * verifier, then applies the transactions in order on an overlay of the committed state
- * (transfers here, deployments and calls in contracts/runtime.ts). A block with any invalid
+ * (transfers here, deployments and calls in contracts/runtime.ts, shielded transactions in
+ * shielded.ts). A block with any invalid
  * transaction (bad nonce, unaffordable, ...) is invalid as a whole (the generator should have
  * left it out), so execution stops at the first failure with its index and code. A contract
  * that reverts does not make a transaction invalid: its receipt says so.
@@ -12,11 +13,13 @@ import type { SignatureVerifier } from "../../protocol/ed25519.js";
 import { isProtocolError, ProtocolError } from "../../protocol/errors.js";
 import type { ExecutionParams } from "../../protocol/params.js";
 import { type Receipt, transferReceipt } from "../../protocol/receipt.js";
+import { recordRoot } from "../../protocol/shielded-state.js";
 import { type AccountState, StateOverlay } from "../../protocol/state.js";
 import { type Transaction, TxKind, transactionSigningHash } from "../../protocol/transaction.js";
 import { applyTransfer } from "../../protocol/transfer.js";
 import type { ZkHost } from "./contracts/frame.js";
 import { applyCall, applyDeploy } from "./contracts/runtime.js";
+import { applyShieldedDeposit, applyShieldedTransfer } from "./shielded.js";
 
 export interface ExecutionResult {
   readonly overlay: StateOverlay;
@@ -89,6 +92,7 @@ export function applyTransactions(
   let gasUsed = 0n;
   let fees = 0n;
   const receipts: Receipt[] = [];
+  let notesAdded = false;
   const env = {
     block: { chainId: ctx.chainId, height: ctx.block?.height ?? 0, timestampMs: ctx.block?.timestampMs ?? 0 },
     params: ctx.params,
@@ -101,7 +105,14 @@ export function applyTransactions(
       if (tx.kind === TxKind.Transfer) {
         receipt = transferReceipt(applyTransfer(tx, overlay, ctx.chainId, ctx.params).gasUsed);
       } else if (tx.kind === TxKind.Deploy) receipt = applyDeploy(tx, overlay, env);
-      else receipt = applyCall(tx, overlay, env);
+      else if (tx.kind === TxKind.Call) receipt = applyCall(tx, overlay, env);
+      else if (tx.kind === TxKind.ShieldedDeposit) {
+        receipt = applyShieldedDeposit(tx, overlay, ctx.chainId, ctx.params);
+        notesAdded = true;
+      } else {
+        receipt = applyShieldedTransfer(tx, overlay, ctx.chainId, ctx.params, env.block.height);
+        notesAdded = true;
+      }
       receipts.push(receipt);
       gasUsed += receipt.gasUsed;
       fees += receipt.gasUsed * tx.gasPrice;
@@ -110,6 +121,8 @@ export function applyTransactions(
       throw new ProtocolError("BLOCK_INVALID", `transaction ${i}: ${e.message}`, { index: i, cause: e.code });
     }
   }
+  // The block's note-tree root becomes valid for later proofs (protocol/shielded-state.ts).
+  if (notesAdded) recordRoot(overlay);
   if (gasUsed > ctx.params.blockGasLimit) {
     throw new ProtocolError(
       "BLOCK_INVALID",

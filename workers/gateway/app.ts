@@ -24,6 +24,7 @@ import { contractRoutes } from "./routes/contracts.js";
 import { operatorRoutes } from "./routes/operator.js";
 import { p2pRoutes } from "./routes/p2p.js";
 import { rpcRoutes } from "./routes/rpc.js";
+import { shieldedRoutes } from "./routes/shielded.js";
 import { statusRoutes } from "./routes/status.js";
 import { transactionRoutes } from "./routes/transactions.js";
 
@@ -107,6 +108,7 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
   app.route("/v1/accounts", accountRoutes);
   app.route("/v1/transactions", transactionRoutes);
   app.route("/v1/contracts", contractRoutes);
+  app.route("/v1/shielded", shieldedRoutes);
   app.route("/v1/p2p", p2pRoutes);
   app.route("/v1/archive", archiveRoutes);
   app.route("/rpc", rpcRoutes);

@@ -12,7 +12,9 @@ import type {
   CommitteesJson,
   ContractJson,
   EventJson,
+  NoteJson,
   QueryJson,
+  ShieldedInfoJson,
   StatusJson,
   SubmitResult,
   TransactionJson,
@@ -32,6 +34,9 @@ export interface NodeClient {
   transaction(id: string): Promise<TransactionJson | null>;
   submitTransaction(bytes: Uint8Array): Promise<SubmitResult>;
   contract(idHex: string): Promise<ContractJson | null>;
+  shieldedInfo(): Promise<ShieldedInfoJson>;
+  shieldedNotes(from: number, limit: number): Promise<{ count: number; notes: NoteJson[] }>;
+  nullifiersSpent(nullifiersHex: readonly string[]): Promise<boolean[]>;
   contractStorage(idHex: string, keyHex: string): Promise<string | null>;
   contractEvents(idHex: string, fromHeight: number, limit: number): Promise<EventJson[]>;
   queryContract(

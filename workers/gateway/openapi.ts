@@ -121,6 +121,15 @@ export function openApiDocument(): object {
           required: ["fn"],
         }),
       },
+      "/v1/shielded": { get: rest("Shielded pool: note count, root, pinned key hashes, gas") },
+      "/v1/shielded/notes": { get: rest("Note index page: commitments and encrypted notes by position") },
+      "/v1/shielded/nullifiers": {
+        post: rest("Which nullifiers are spent", [], {
+          type: "object",
+          required: ["nullifiers"],
+          properties: { nullifiers: { type: "array", items: { type: "string" }, maxItems: 256 } },
+        }),
+      },
       "/rpc": {
         post: {
           summary: "JSON-RPC 2.0 (single request or a batch of at most 20)",

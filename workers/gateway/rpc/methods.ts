@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { Env } from "../../../durable/env.js";
 import type { ContractJson, EventJson } from "../../../durable/node-views.js";
 import { fromHex } from "../../../protocol/bytes.js";
+import { NOTES_PAGE_MAX, NULLIFIERS_PER_QUERY_MAX } from "../../consensus/shielded-queries.js";
 import { accountHistory, archiveDb, contractEventHistory } from "../archive/queries.js";
 import { ApiError } from "../errors.js";
 import { type NodeClient, withDeadline } from "../node-client.js";
@@ -150,6 +151,37 @@ export const METHODS: Readonly<Record<string, RpcMethod>> = {
       const r = await withDeadline("queryContract", node.queryContract(p.id, p.fn, p.input, p.caller));
       if ("code" in r) throw new ApiError(400, r.code, r.message);
       return r;
+    },
+  }),
+  shielded_info: method({
+    summary: "The shielded pool: note count, current root, pinned verification-key hashes, gas",
+    params: z.object({}).strict(),
+    run: ({ node }) => withDeadline("shieldedInfo", node.shieldedInfo()),
+  }),
+  shielded_notes: method({
+    summary: "The note index from a position on (commitments and encrypted notes, at most 1000)",
+    params: z
+      .object({
+        from: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 32)
+          .default(0),
+        limit: z.number().int().min(1).max(NOTES_PAGE_MAX).default(NOTES_PAGE_MAX),
+      })
+      .strict(),
+    run: async ({ node }, p) => {
+      const page = await withDeadline("shieldedNotes", node.shieldedNotes(p.from, p.limit));
+      return { ...page, next: p.from + page.notes.length };
+    },
+  }),
+  shielded_nullifiers: method({
+    summary: "Which of the given nullifiers (hex, at most 256) are spent",
+    params: z.object({ nullifiers: z.array(hex32).min(1).max(NULLIFIERS_PER_QUERY_MAX) }).strict(),
+    run: async ({ node }, p) => {
+      const spent = await withDeadline("nullifiersSpent", node.nullifiersSpent(p.nullifiers));
+      return { spent: Object.fromEntries(p.nullifiers.map((n, i) => [n, spent[i] === true])) };
     },
   }),
   consensus_provisioners: method({

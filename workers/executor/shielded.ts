@@ -1,0 +1,197 @@
+/**
+ * Applying shielded transactions (protocol/shielded.ts, docs/SHIELDED.md): the proof is checked
+ * against the genesis's verification keys with the public inputs the chain computes itself, then
+ * the note tree, the nullifier set and the accounts change. Nothing here depends on who owns a
+ * note or what it is worth: the chain never sees either.
+ *
+ * Checks, in order (each a typed error, the code in docs/SHIELDED.md):
+ * - the chain has shielded keys (SHIELDED_DISABLED);
+ * - fee rules: a deposit is an account transaction (nonce, balance, gas as a transfer); a
+ *   transfer's nonce is 1, its gas limit at least SHIELDED_GAS.transfer, and the fee it proves
+ *   is exactly gas limit × gas price (no account could be refunded);
+ * - a transfer's root is one of the recent roots (SHIELDED_UNKNOWN_ROOT), its two nullifiers
+ *   differ and neither was spent (SHIELDED_NULLIFIER_SPENT: the double spend), a withdrawal names
+ *   a recipient and a transfer without one names none;
+ * - the Groth16 proof verifies (SHIELDED_INVALID_PROOF; a malformed proof is the same code).
+ */
+
+import { bytesEqual } from "../../protocol/bytes.js";
+import { isProtocolError, ProtocolError } from "../../protocol/errors.js";
+import type { ExecutionParams, ShieldedKeys } from "../../protocol/params.js";
+import { type Receipt, transferReceipt } from "../../protocol/receipt.js";
+import {
+  bytesToBigint,
+  depositPublicInputs,
+  readFieldElement,
+  SHIELDED_ARITY,
+  SHIELDED_GAS,
+  shieldedBinding,
+  transferPublicInputs,
+} from "../../protocol/shielded.js";
+import { appendNote, isNullifierSpent, isRecentRoot, spendNullifier } from "../../protocol/shielded-state.js";
+import { type StateOverlay, type StateReader, U64_MAX } from "../../protocol/state.js";
+import {
+  type ShieldedDepositTx,
+  type ShieldedTransferTx,
+  type Transaction,
+  TxKind,
+} from "../../protocol/transaction.js";
+import { checkTransferAgainst, checkTransferStatic } from "../../protocol/transfer.js";
+import { verifyGroth16Binary } from "../verifier/zk/index.js";
+
+export const ZERO_ADDRESS = new Uint8Array(32);
+
+export function shieldedKeys(params: ExecutionParams): ShieldedKeys {
+  if (params.shielded === undefined) {
+    throw new ProtocolError("SHIELDED_DISABLED", "this chain's genesis has no shielded keys", {});
+  }
+  return params.shielded;
+}
+
+function proofMustVerify(vk: Uint8Array, proof: Uint8Array, inputs: Uint8Array): void {
+  let valid: boolean;
+  try {
+    valid = verifyGroth16Binary(vk, proof, inputs);
+  } catch (e) {
+    if (!isProtocolError(e)) throw e;
+    throw new ProtocolError("SHIELDED_INVALID_PROOF", `the proof is malformed: ${e.message}`, {
+      cause: e.code,
+    });
+  }
+  if (!valid) throw new ProtocolError("SHIELDED_INVALID_PROOF", "the proof does not verify", {});
+}
+
+/**
+ * Stateless checks of a shielded transfer beyond checkTransferStatic: nonce, fee, recipient,
+ * canonical field elements, distinct nullifiers.
+ */
+export function checkShieldedTransferStatic(tx: ShieldedTransferTx): void {
+  if (tx.nonce !== 1n) {
+    throw new ProtocolError("TX_BAD_NONCE", "a shielded transfer's one-time key signs with nonce 1", {
+      expected: "1",
+      got: String(tx.nonce),
+    });
+  }
+  if (tx.gasLimit < SHIELDED_GAS.transfer) {
+    throw new ProtocolError(
+      "TX_GAS_LIMIT_TOO_LOW",
+      `gas limit ${tx.gasLimit} is below the ${SHIELDED_GAS.transfer} a shielded transfer uses`,
+      { minimum: String(SHIELDED_GAS.transfer), got: String(tx.gasLimit) },
+    );
+  }
+  const withdrawing = tx.amount > 0n;
+  if (withdrawing === bytesEqual(tx.to, ZERO_ADDRESS)) {
+    throw new ProtocolError(
+      "TX_MALFORMED",
+      withdrawing ? "a withdrawal needs a recipient" : "a transfer without withdrawal names no recipient",
+      {},
+    );
+  }
+  readFieldElement(tx.root, "root");
+  for (let i = 0; i < SHIELDED_ARITY; i++) {
+    readFieldElement(tx.nullifiers[i]!, `nullifier ${i}`);
+    readFieldElement(tx.commitments[i]!, `commitment ${i}`);
+  }
+  if (bytesEqual(tx.nullifiers[0]!, tx.nullifiers[1]!)) {
+    throw new ProtocolError("SHIELDED_NULLIFIER_SPENT", "the two nullifiers are equal", {});
+  }
+  if (shieldedFee(tx) > U64_MAX) throw new ProtocolError("TX_AMOUNT_INVALID", "fee overflows u64", {});
+}
+
+/** The fee a shielded transfer proves: all of its gas, since no account can take a refund. */
+export function shieldedFee(tx: ShieldedTransferTx): bigint {
+  return tx.gasLimit * tx.gasPrice;
+}
+
+/** Checks against committed state: a recent root, unspent nullifiers. */
+export function checkShieldedTransferAgainst(tx: ShieldedTransferTx, state: StateReader): void {
+  if (!isRecentRoot(state, tx.root)) {
+    throw new ProtocolError("SHIELDED_UNKNOWN_ROOT", "the note-tree root is not one of the recent roots", {});
+  }
+  tx.nullifiers.forEach((n, i) => {
+    if (isNullifierSpent(state, n)) {
+      throw new ProtocolError("SHIELDED_NULLIFIER_SPENT", `nullifier ${i} was already spent`, { index: i });
+    }
+  });
+}
+
+export function verifyShieldedTransferProof(
+  tx: ShieldedTransferTx,
+  chainId: string,
+  keys: ShieldedKeys,
+): void {
+  const inputs = transferPublicInputs({
+    root: tx.root,
+    nullifiers: tx.nullifiers,
+    commitments: tx.commitments,
+    fee: shieldedFee(tx),
+    withdrawal: tx.amount,
+    binding: shieldedBinding(chainId, tx.from, tx.to, tx.encryptedNotes),
+  });
+  proofMustVerify(keys.transferVk, tx.proof, inputs);
+}
+
+export function verifyShieldedDepositProof(tx: ShieldedDepositTx, keys: ShieldedKeys): void {
+  readFieldElement(tx.commitment, "commitment");
+  proofMustVerify(keys.depositVk, tx.proof, depositPublicInputs(tx.commitment, tx.amount));
+}
+
+/** All checks of a shielded transaction that need no block: for mempool admission. */
+export function admitShielded(
+  tx: Transaction,
+  chainId: string,
+  params: ExecutionParams,
+  state: StateReader,
+): void {
+  if (tx.kind === TxKind.ShieldedDeposit) verifyShieldedDepositProof(tx, shieldedKeys(params));
+  else if (tx.kind === TxKind.ShieldedTransfer) {
+    const keys = shieldedKeys(params);
+    checkShieldedTransferStatic(tx);
+    checkShieldedTransferAgainst(tx, state);
+    verifyShieldedTransferProof(tx, chainId, keys);
+  }
+}
+
+export function applyShieldedDeposit(
+  tx: ShieldedDepositTx,
+  overlay: StateOverlay,
+  chainId: string,
+  params: ExecutionParams,
+): Receipt {
+  const keys = shieldedKeys(params);
+  checkTransferStatic(tx, chainId, params);
+  checkTransferAgainst(tx, overlay);
+  verifyShieldedDepositProof(tx, keys);
+  const gasUsed = SHIELDED_GAS.deposit;
+  const sender = overlay.getAccount(tx.from);
+  overlay.setAccount(tx.from, {
+    balance: sender.balance - tx.amount - gasUsed * tx.gasPrice,
+    nonce: sender.nonce + 1n,
+  });
+  appendNote(overlay, bytesToBigint(tx.commitment));
+  return transferReceipt(gasUsed);
+}
+
+export function applyShieldedTransfer(
+  tx: ShieldedTransferTx,
+  overlay: StateOverlay,
+  chainId: string,
+  params: ExecutionParams,
+  height: number,
+): Receipt {
+  const keys = shieldedKeys(params);
+  checkTransferStatic(tx, chainId, params);
+  checkShieldedTransferStatic(tx);
+  checkShieldedTransferAgainst(tx, overlay);
+  verifyShieldedTransferProof(tx, chainId, keys);
+  if (tx.amount > 0n) {
+    const recipient = overlay.getAccount(tx.to);
+    if (recipient.balance + tx.amount > U64_MAX) {
+      throw new ProtocolError("TX_AMOUNT_INVALID", "recipient balance would overflow u64", {});
+    }
+    overlay.setAccount(tx.to, { balance: recipient.balance + tx.amount, nonce: recipient.nonce });
+  }
+  for (const n of tx.nullifiers) spendNullifier(overlay, n, height);
+  for (const c of tx.commitments) appendNote(overlay, bytesToBigint(c));
+  return transferReceipt(tx.gasLimit);
+}
