@@ -8,6 +8,8 @@
  *   batch:  32 proofs of one key from JSON, one combined check; per proof; goal: ours in workerd
  *           <= 0.15 x snarkjs per proof in Node (snarkjs has no batch: its per-proof time).
  *   PLONK single, for reference (not judged).
+ *   The shielded Transfer(20) circuit: constraint count, wallet proving time (snarkjs, Node) and
+ *   our verification time, with the development keys (docs/SHIELDED.md).
  *
  * Every figure is a median of N timed runs after warm-up; each verdict is checked true, so a
  * fast wrong answer cannot pass. Run: node --import tsx bench/zk-bench.ts (part of npm run bench).
@@ -166,6 +168,8 @@ try {
 const snarkjsAfter = await timeRuns(21, 2, (i) =>
   s.groth16.verify(g.vk, pick(i).publicSignals, pick(i).proof),
 );
+// ---- the shielded transfer circuit (circuits/dev-keys): proving in Node, verifying ----
+const transfer = await benchTransferCircuit();
 await releaseSnarkjs();
 
 // ---- report ----
@@ -216,4 +220,74 @@ if (missed) {
     "  (a MISS is a result: noble's BigInt field arithmetic against snarkjs's WebAssembly; see docs/ZK.md)",
   );
 }
+console.log(
+  `  shielded Transfer(20): ${transfer.constraints} constraints (circuits/dev-keys/summary.json, counted by the setup);` +
+    ` snarkjs groth16 proving in Node median ${(median(transfer.proveMs) / 1000).toFixed(2)} s of ${transfer.proveMs.length}` +
+    ` (${transfer.proveMs.map((ms) => (ms / 1000).toFixed(2)).join(", ")} s); our verifier (Node, key prepared) ${fmt(median(transfer.verifyMs))}`,
+);
 process.exit(workerd ? 0 : 1);
+
+/** Proves a one-note transfer with the wallet code (cli/shielded) a few times; verifies each. */
+async function benchTransferCircuit(): Promise<{
+  constraints: number;
+  proveMs: number[];
+  verifyMs: number[];
+}> {
+  const { readFileSync } = await import("node:fs");
+  const { proveTransfer } = await import("../cli/shielded/build-tx.js");
+  const { shieldedKeys } = await import("../cli/shielded/keys.js");
+  const { noteCommitment } = await import("../protocol/notes.js");
+  const { fieldToBytes, shieldedBinding, transferPublicInputs } = await import("../protocol/shielded.js");
+  const { DEV_SHIELDED_KEYS_HEX } = await import("../protocol/shielded-dev-keys.js");
+  const { fromHex, toHex } = await import("../protocol/bytes.js");
+  const { verifyGroth16Binary } = await import("../workers/verifier/zk/index.js");
+  const summary = JSON.parse(readFileSync(join(ROOT, "circuits/dev-keys/summary.json"), "utf8")) as Array<{
+    circuit: string;
+    constraints: number;
+  }>;
+  const keys = shieldedKeys(new Uint8Array(32).fill(9));
+  const blinding = 12345n;
+  const value = 100_000_000n;
+  const cache = {
+    version: 1 as const,
+    genesis: "",
+    commitments: [toHex(fieldToBytes(noteCommitment(value, keys.ownerKey, blinding)))],
+    notes: [
+      { position: 0, value: String(value), blinding: toHex(fieldToBytes(blinding)), height: 1, spent: false },
+    ],
+  };
+  const vk = fromHex(DEV_SHIELDED_KEYS_HEX.transferVk, undefined, "vk");
+  const verifyCache = new PreparedKeyCache(2);
+  const proveMs: number[] = [];
+  const verifyMs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    const { body } = await proveTransfer({
+      chainId: "bench",
+      keys,
+      cache,
+      gasPrice: 1n,
+      amount: 1_000n,
+      to: keys,
+      withdrawal: 0n,
+      withdrawTo: null,
+    });
+    proveMs.push(performance.now() - t);
+    const inputs = transferPublicInputs({
+      root: body.root,
+      nullifiers: body.nullifiers,
+      commitments: body.commitments,
+      fee: body.gasLimit * body.gasPrice,
+      withdrawal: 0n,
+      binding: shieldedBinding("bench", body.from, body.to, body.encryptedNotes),
+    });
+    const v = performance.now();
+    if (!verifyGroth16Binary(vk, body.proof, inputs, verifyCache)) throw new Error("transfer proof rejected");
+    verifyMs.push(performance.now() - v);
+  }
+  return {
+    constraints: summary.find((c) => c.circuit === "transfer")?.constraints ?? Number.NaN,
+    proveMs,
+    verifyMs,
+  };
+}

@@ -20,6 +20,9 @@ export async function runCommand(
     const message = e instanceof Error ? e.message : String(e);
     if (opts.json) process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
     else process.stderr.write(`error: ${code}: ${message}\n`);
+    // DUSK_EDGE_DEBUG=1 adds the stack of an unexpected error (docs/CLI.md).
+    if (code === "ERROR" && process.env.DUSK_EDGE_DEBUG && e instanceof Error)
+      process.stderr.write(`${e.stack}\n`);
     setExit(EXIT.error);
   }
 }

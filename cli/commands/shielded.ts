@@ -165,7 +165,7 @@ export function addShieldedCommands(program: Command, setExit: (code: number) =>
             : "unspent shielded balance of a wallet, or of a view key's incoming notes (--view-key)",
         )
         .argument("[wallet]")
-        .option("--view-key <zv...>", "read with a view key instead of a wallet (auditor)")
+        .option("--view-key <key>", "read with a view key (zv...) instead of a wallet (auditor)")
         .addOption(passphraseOption()),
     ).action((wallet: string | undefined, opts: CommonOptions & { viewKey?: string }) =>
       runCommand(opts, setExit, async () => {
@@ -203,7 +203,7 @@ export function addShieldedCommands(program: Command, setExit: (code: number) =>
       .description("pay a public amount into a new shielded note (yours, or --to)")
       .requiredOption("--from <wallet>", "paying wallet (its public account)")
       .requiredOption("--amount <units>", "amount")
-      .option("--to <zs...|wallet>", "owner of the new note (default: the paying wallet)")
+      .option("--to <address>", "owner of the new note: zs... or a wallet (default: the paying wallet)")
       .option("--gas-price <price>", "gas price (default: the node's suggestion)")
       .option("--yes", "do not ask for confirmation")
       .option("--timeout <seconds>", "how long to wait for finality", "120")

@@ -15,6 +15,7 @@ import {
   type ShieldedTransferTx,
   signShieldedDeposit,
   signShieldedTransfer,
+  type UnsignedShieldedTransfer,
 } from "../../protocol/transaction.js";
 import { CliError } from "../context.js";
 import type { ShieldedAddress, ShieldedKeySet } from "./keys.js";
@@ -95,6 +96,14 @@ export function chooseNotes(notes: readonly OwnedNote[], needed: bigint): OwnedN
 }
 
 export async function buildTransfer(p: TransferParams): Promise<ShieldedTransferTx> {
+  const { body, oneTimeKey } = await proveTransfer(p);
+  return signShieldedTransfer(oneTimeKey.secretKey, body);
+}
+
+/** The proven, unsigned transfer and the one-time key bound into its proof (which signs it). */
+export async function proveTransfer(
+  p: TransferParams,
+): Promise<{ body: UnsignedShieldedTransfer; oneTimeKey: Ed25519KeyPair }> {
   const fee = SHIELDED_GAS.transfer * p.gasPrice;
   const needed = p.amount + p.withdrawal + fee;
   const spend = chooseNotes(unspent(p.cache), needed);
@@ -158,7 +167,7 @@ export async function buildTransfer(p: TransferParams): Promise<ShieldedTransfer
     },
     p.onProgress,
   );
-  return signShieldedTransfer(oneTime.secretKey, {
+  const body = {
     chainId: p.chainId,
     from: oneTime.publicKey,
     to,
@@ -171,5 +180,6 @@ export async function buildTransfer(p: TransferParams): Promise<ShieldedTransfer
     commitments: commitments.map(fieldToBytes),
     encryptedNotes,
     proof,
-  });
+  };
+  return { body, oneTimeKey: oneTime };
 }

@@ -81,7 +81,8 @@ export async function syncNotes(
       }
       cache.commitments.push(n.commitment);
       const opened = decryptNote(fromHex(n.encryptedNote, undefined, "encrypted note"), view.viewSecret);
-      if (opened === null) continue;
+      // Not ours, or worth nothing (the filler output of a withdrawal): nothing to keep.
+      if (opened === null || opened.value === 0n) continue;
       const blinding = bytesToBigint(opened.blinding);
       if (
         noteCommitment(opened.value, view.ownerKey, blinding) !==

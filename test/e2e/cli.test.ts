@@ -1,11 +1,22 @@
 // The CLI as a subprocess against a devnet under `wrangler dev` (issue 10): two wallets, one
 // funded from the dev faucet, a public transfer followed to finality, and an AssemblyScript
 // counter built, deployed, called and queried; secrets never printed without --show-secret.
+// Then the shielded pool (issue 6's Done-when): a deposit, a shielded transfer between the two
+// wallets and a withdrawal through the CLI; a double spend and a tampered proof sent over RPC
+// are refused with their codes; the public view of a shielded transfer shows no amount or owner.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NodeHttp } from "../../cli/context.js";
+import { proveTransfer } from "../../cli/shielded/build-tx.js";
+import { shieldedKeys } from "../../cli/shielded/keys.js";
+import { releaseProver } from "../../cli/shielded/prover.js";
+import { loadCache, refreshSpent, syncNotes } from "../../cli/shielded/wallet.js";
+import { WalletKeys } from "../../cli/wallet/keystore.js";
+import { toHex } from "../../protocol/bytes.js";
+import { encodeTransaction, signShieldedTransfer } from "../../protocol/transaction.js";
 import { type Devnet, startDevnet } from "./devnet-process.js";
 import { json, waitFor } from "./http.js";
 
@@ -27,6 +38,9 @@ describe("dusk-edge CLI against a devnet", () => {
     );
   }, 240_000);
   afterAll(async () => {
+    // The devnet's own output, for a failure's post-mortem (CI keeps test-results/).
+    mkdirSync("test-results", { recursive: true });
+    if (devnet !== undefined) writeFileSync("test-results/cli-devnet.log", devnet.output());
     await devnet?.stop();
     rmSync(home, { recursive: true, force: true });
   });
@@ -144,4 +158,121 @@ describe("dusk-edge CLI against a devnet", () => {
     const shown = parsed(await cli("wallet", "export-mnemonic", "--name", "bob", "--show-secret", "--json"));
     expect(shown.mnemonic.split(" ")).toHaveLength(24);
   });
+
+  it("deposits, sends shielded between the wallets, withdraws, and refuses a double spend and a bad proof", async () => {
+    const funded = await cli("faucet", "--to", "alice", "--amount", "200000000", "--json");
+    expect(funded.code, said(funded)).toBe(0);
+    const deposited = await cli("shielded", "deposit", "--from", "alice", "--amount", "60000000", "--yes");
+    expect(deposited.code, said(deposited)).toBe(0);
+    expect(deposited.stderr).toMatch(/proving deposit: \d+ s|submitted/);
+    expect(deposited.stdout).toMatch(/final at height \d+/);
+    const aliceNotes = parsed(await cli("shielded", "balance", "alice", "--json"));
+    expect(aliceNotes).toMatchObject({ balance: "60000000", spentKnown: true });
+
+    const bobAddress = parsed(await cli("shielded", "address", "bob", "--json")).address as string;
+    expect(bobAddress).toMatch(/^zs[0-9a-f]{128}$/);
+    const sent = await cli(
+      "shielded",
+      "send",
+      "--from",
+      "alice",
+      "--to",
+      bobAddress,
+      "--amount",
+      "20000000",
+      "--yes",
+      "--json",
+    );
+    expect(sent.code, said(sent)).toBe(0);
+    const sentId = parsed(sent).id as string;
+    const transferFee = 4_471_000n; // SHIELDED_GAS.transfer at gas price 1 (docs/SHIELDED.md)
+    expect(parsed(await cli("shielded", "balance", "bob", "--json")).balance).toBe("20000000");
+    expect(parsed(await cli("shielded", "balance", "alice", "--json")).balance).toBe(
+      String(40_000_000n - transferFee),
+    );
+
+    // What the public sees of the shielded transfer: commitments, nullifiers, ciphertexts, the
+    // fee; no amount and no owner key anywhere in the transaction or its block.
+    const view = await json(`${devnet.url}/v1/transactions/${sentId}`);
+    expect(view.body.tx).toMatchObject({ kind: "shielded-transfer", amount: "0" });
+    const block = await json(`${devnet.url}/v1/blocks/${view.body.height}`);
+    const publicText = JSON.stringify([view.body, block.body]);
+    for (const hidden of ["20000000", String(40_000_000n - transferFee), bobAddress.slice(2, 66)]) {
+      expect(publicText).not.toContain(hidden);
+    }
+
+    const bobBefore = BigInt(parsed(await cli("balance", "bob", "--json")).balance);
+    const withdrawn = await cli(
+      "shielded",
+      "withdraw",
+      "--from",
+      "bob",
+      "--to",
+      "bob",
+      "--amount",
+      "5000000",
+      "--yes",
+    );
+    expect(withdrawn.code, said(withdrawn)).toBe(0);
+    expect(BigInt(parsed(await cli("balance", "bob", "--json")).balance)).toBe(bobBefore + 5_000_000n);
+    expect(parsed(await cli("shielded", "balance", "bob", "--json")).balance).toBe(
+      String(15_000_000n - transferFee),
+    );
+    // An auditor with bob's view key sees what bob received (not what he spent).
+    const viewKey = parsed(await cli("shielded", "export-view-key", "bob", "--json")).viewKey as string;
+    const audited = parsed(await cli("shielded", "balance", "--view-key", viewKey, "--json"));
+    expect(audited.spentKnown).toBe(false);
+    expect(audited.notes.map((n: { value: string }) => n.value)).toEqual([
+      "20000000",
+      String(15_000_000n - transferFee),
+    ]);
+
+    // Over RPC: a transfer made with the wallet library, submitted, final, then submitted again.
+    const mnemonic = parsed(
+      await cli("wallet", "export-mnemonic", "--name", "alice", "--show-secret", "--json"),
+    ).mnemonic;
+    const keys = shieldedKeys(new WalletKeys(mnemonic).shieldedSecret(0));
+    const node = new NodeHttp(devnet.url);
+    const status = await node.ok<{ chainId: string; genesisHash: string }>("/v1/node/status");
+    const cache = loadCache(join(home, "rpc-cache.json"), status.genesisHash);
+    await syncNotes(node, keys, cache, () => {});
+    await refreshSpent(node, keys, cache);
+    const { body, oneTimeKey } = await proveTransfer({
+      chainId: status.chainId,
+      keys,
+      cache,
+      gasPrice: 1n,
+      amount: 1_000n,
+      to: keys,
+      withdrawal: 0n,
+      withdrawTo: null,
+    });
+    await releaseProver();
+    const submit = (bytes: Uint8Array) =>
+      json(`${devnet.url}/v1/transactions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ tx: toHex(bytes) }),
+      });
+    const tx = signShieldedTransfer(oneTimeKey.secretKey, body);
+    // A proof byte changed, signed properly: the proof is what fails.
+    const tamperedProof = body.proof.slice();
+    tamperedProof[70]! ^= 1;
+    const bad = await submit(
+      encodeTransaction(signShieldedTransfer(oneTimeKey.secretKey, { ...body, proof: tamperedProof })),
+    );
+    expect([bad.status, bad.body.error.code]).toEqual([400, "SHIELDED_INVALID_PROOF"]);
+    const first = await submit(encodeTransaction(tx));
+    expect(first.status, JSON.stringify(first.body)).toBe(202);
+    await waitFor(
+      "the RPC transfer final",
+      async () => {
+        const r = await json(`${devnet.url}/v1/transactions/${first.body.id}`);
+        return r.body.label === "final" ? true : undefined;
+      },
+      120_000,
+    );
+    const again = await submit(encodeTransaction(tx));
+    expect([again.status, again.body.error.code]).toEqual([400, "SHIELDED_NULLIFIER_SPENT"]);
+  }, 600_000);
 });
