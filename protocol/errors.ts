@@ -47,7 +47,16 @@ export type ProtocolErrorCode =
   | "ZK_BATCH_TOO_LARGE"
   | "POSEIDON_ARITY"
   | "POSEIDON_INPUT_NOT_CANONICAL"
-  | "NOTE_TREE_FULL";
+  | "NOTE_TREE_FULL"
+  // Genesis stake contract (protocol/stake.ts, docs/STAKING.md)
+  | "STAKE_UNKNOWN_FUNCTION"
+  | "STAKE_INVALID_INPUT"
+  | "STAKE_BAD_POSSESSION"
+  | "STAKE_BELOW_MINIMUM"
+  | "STAKE_NOT_FOUND"
+  | "STAKE_NOT_OWNER"
+  | "STAKE_AMOUNT_NOT_ALLOWED"
+  | "STAKE_NOTHING_TO_WITHDRAW";
 
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;
