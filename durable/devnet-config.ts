@@ -26,6 +26,8 @@ export interface DevnetVars {
   readonly PUBLIC_URL?: string;
   /** Peer addresses to dial at start, comma separated ws(s):// URLs. */
   readonly BOOTSTRAP_PEERS?: string;
+  /** NodeDO slots for operator-run provisioners (`node-<N>` and up; docs/STAKING.md). */
+  readonly OPERATOR_SLOTS?: string;
 }
 
 export interface DevnetConfig {
@@ -37,6 +39,19 @@ export interface DevnetConfig {
   readonly local: readonly number[];
   readonly publicUrl: string | null;
   readonly bootstrap: readonly string[];
+  /**
+   * Indexes of the operator's provisioner slots: `nodes .. nodes + OPERATOR_SLOTS - 1`, always
+   * hosted here, each a NodeDO that runs once a key is imported or generated for it.
+   */
+  readonly operatorSlots: readonly number[];
+}
+
+/** Operator provisioner slots per deployment at most. */
+export const OPERATOR_SLOTS_MAX = 64;
+
+/** Every node index this deployment hosts: its genesis provisioners, then the operator slots. */
+export function hostedNodes(c: DevnetConfig): number[] {
+  return [...c.local, ...c.operatorSlots];
 }
 
 /** Bootstrap entries at most (each is a link kept up). */
@@ -90,7 +105,14 @@ export function devnetConfig(vars: DevnetVars): DevnetConfig {
   if (bootstrap.length > 0 && publicUrl === null) {
     throw new Error("BOOTSTRAP_PEERS needs PUBLIC_URL (how the peers reach this deployment)");
   }
-  return { seed, nodes, chainId, timestampMs, local, publicUrl, bootstrap };
+  const slots = Number(vars.OPERATOR_SLOTS ?? "4");
+  if (!Number.isSafeInteger(slots) || slots < 0 || slots > OPERATOR_SLOTS_MAX) {
+    throw new Error(
+      `OPERATOR_SLOTS must be an integer in 0..${OPERATOR_SLOTS_MAX}, got ${vars.OPERATOR_SLOTS}`,
+    );
+  }
+  const operatorSlots = Array.from({ length: slots }, (_, i) => nodes + i);
+  return { seed, nodes, chainId, timestampMs, local, publicUrl, bootstrap, operatorSlots };
 }
 
 /** How peers reach node `index` of this deployment. */
@@ -100,7 +122,7 @@ export function nodeAddress(c: DevnetConfig, index: number): string {
 
 /** The local node an address names (a DO name, or this deployment's URL for it), or null. */
 export function localNodeOf(c: DevnetConfig, address: string): number | null {
-  for (const i of c.local) {
+  for (const i of hostedNodes(c)) {
     if (address === nodeAddress(c, i) || address === nodeName(i)) return i;
   }
   return null;
@@ -116,7 +138,7 @@ export function nodeName(index: number): string {
   return `node-${index}`;
 }
 
-/** Index of a devnet node name, or null when `name` is not `node-<i>` with i below `nodes`. */
+/** Index of a devnet node name, or null when `name` is not `node-<i>` with i below `nodes` (genesis and operator slots). */
 export function nodeIndex(name: string, nodes: number): number | null {
   const m = NODE_NAME_RE.exec(name);
   if (m === null) return null;
