@@ -132,7 +132,7 @@ export function readStake(state: StateReader, publicKey: Uint8Array): StakeRecor
 }
 
 function writeStake(overlay: StateOverlay, publicKey: Uint8Array, r: StakeRecord): void {
-  const empty = r.value + r.pending + r.locked + r.reward + r.unbonding === 0n;
+  const empty = stakeHoldings(r) === 0n;
   overlay.setEntry(stakeKey(publicKey), empty ? null : encodeStakeRecord(r));
 }
 
@@ -515,4 +515,16 @@ export function applyBlockIncentives(
 /** Default development fund address of a chain (a genesis may name another). */
 export function defaultDevFund(chainId: string): Uint8Array {
   return domainHash("dev-fund", utf8.encode(chainId));
+}
+
+/** Input of a stake call: the key, and its proof of possession on a first stake. */
+export function stakeInput(publicKey: Uint8Array, proofOfPossession?: Uint8Array): Uint8Array {
+  const w = new Writer(BLS_PUBLIC_KEY_BYTES + BLS_SIGNATURE_BYTES).fixed(publicKey, BLS_PUBLIC_KEY_BYTES);
+  if (proofOfPossession !== undefined) w.fixed(proofOfPossession, BLS_SIGNATURE_BYTES);
+  return w.finish();
+}
+
+/** Sum of every amount a record holds (what the contract's account must cover for it). */
+export function stakeHoldings(r: StakeRecord): bigint {
+  return r.value + r.pending + r.locked + r.reward + r.unbonding;
 }

@@ -4,6 +4,7 @@
  */
 
 import { type Block, decodeBlock } from "../../protocol/block.js";
+import type { BlsKeyPair } from "../../protocol/bls.js";
 import { NobleSignatureVerifier } from "../../protocol/ed25519.js";
 import { devGenesisJson, type Genesis, parseGenesis } from "../../protocol/genesis.js";
 import { devProvisionerKey } from "../../protocol/keys.js";
@@ -91,6 +92,8 @@ export class TestNetwork {
   /** Extra messages a (byzantine) node broadcasts after each of its own. */
   inject: ((from: string, message: Message) => Message[]) | null = null;
   delivered = 0;
+  /** Provisioner keys of nodes beyond the genesis ones (staked later), by node index. */
+  readonly extraKeys = new Map<number, BlsKeyPair>();
 
   constructor(
     readonly genesis: Genesis,
@@ -126,7 +129,8 @@ export class TestNetwork {
     const node = await openNode(
       {
         genesis: this.genesis,
-        provisionerKey: i < this.genesis.provisioners.length ? devProvisionerKey(SEED, i) : null,
+        provisionerKey:
+          i < this.genesis.provisioners.length ? devProvisionerKey(SEED, i) : (this.extraKeys.get(i) ?? null),
       },
       {
         clock: this.clock,
