@@ -12,6 +12,7 @@ import { Command, CommanderError } from "commander";
 import { addAccountCommands } from "./commands/account.js";
 import { addContractCommands } from "./commands/contract.js";
 import { addNodeCommands } from "./commands/node.js";
+import { addStakeCommands } from "./commands/stake.js";
 import { addWalletCommands } from "./commands/wallet.js";
 import { addZkCommands } from "./commands/zk.js";
 import { EXIT } from "./exit.js";
@@ -26,6 +27,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   addWalletCommands(program, setExit);
   addAccountCommands(program, setExit);
   addContractCommands(program, setExit);
+  addStakeCommands(program, setExit);
   addZkCommands(program, setExit);
   addNodeCommands(program, setExit);
   return program;

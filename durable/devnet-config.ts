@@ -13,7 +13,13 @@
 
 import { toHex } from "../protocol/bytes.js";
 import { isValidChainId } from "../protocol/chain-id.js";
-import { devGenesisJson, type Genesis, genesisHash, parseGenesis } from "../protocol/genesis.js";
+import {
+  devGenesisJson,
+  type Genesis,
+  type GenesisJson,
+  genesisHash,
+  parseGenesis,
+} from "../protocol/genesis.js";
 
 export interface DevnetVars {
   readonly DEVNET_SEED?: string;
@@ -28,6 +34,11 @@ export interface DevnetVars {
   readonly BOOTSTRAP_PEERS?: string;
   /** NodeDO slots for operator-run provisioners (`node-<N>` and up; docs/STAKING.md). */
   readonly OPERATOR_SLOTS?: string;
+  /**
+   * Parameter overrides of the dev genesis, as a genesis file's `params` in JSON
+   * (`{"consensus":{"epochBlocks":2}}`): part of the genesis hash, so every peer needs the same.
+   */
+  readonly GENESIS_PARAMS?: string;
 }
 
 export interface DevnetConfig {
@@ -44,6 +55,8 @@ export interface DevnetConfig {
    * hosted here, each a NodeDO that runs once a key is imported or generated for it.
    */
   readonly operatorSlots: readonly number[];
+  /** GENESIS_PARAMS, parsed (checked when the genesis is built). */
+  readonly params: GenesisJson["params"];
 }
 
 /** Operator provisioner slots per deployment at most. */
@@ -112,7 +125,16 @@ export function devnetConfig(vars: DevnetVars): DevnetConfig {
     );
   }
   const operatorSlots = Array.from({ length: slots }, (_, i) => nodes + i);
-  return { seed, nodes, chainId, timestampMs, local, publicUrl, bootstrap, operatorSlots };
+  let params: GenesisJson["params"];
+  const rawParams = vars.GENESIS_PARAMS?.trim() ?? "";
+  if (rawParams !== "") {
+    try {
+      params = JSON.parse(rawParams) as GenesisJson["params"];
+    } catch {
+      throw new Error(`GENESIS_PARAMS must be JSON like {"consensus":{"epochBlocks":2}}, got ${rawParams.slice(0, 80)}`);
+    }
+  }
+  return { seed, nodes, chainId, timestampMs, local, publicUrl, bootstrap, operatorSlots, params };
 }
 
 /** How peers reach node `index` of this deployment. */
@@ -157,18 +179,19 @@ const GENESIS_CACHE_MAX = 8;
 
 /** The devnet genesis, built once per isolate: it signs and checks N proofs of possession. */
 export function devnetGenesis(c: DevnetConfig): DevnetGenesis {
-  const key = JSON.stringify([c.seed, c.nodes, c.chainId, c.timestampMs]);
+  const key = JSON.stringify([c.seed, c.nodes, c.chainId, c.timestampMs, c.params ?? null]);
   const cached = genesisCache.get(key);
   if (cached !== undefined) return cached;
-  const genesis = parseGenesis(
-    devGenesisJson({
+  const genesis = parseGenesis({
+    ...devGenesisJson({
       seed: c.seed,
       chainId: c.chainId,
       provisioners: c.nodes,
       accounts: DEVNET_ACCOUNTS,
       timestampMs: c.timestampMs,
     }),
-  );
+    ...(c.params === undefined ? {} : { params: c.params }),
+  });
   const built = { genesis, hashHex: toHex(genesisHash(genesis)) };
   if (genesisCache.size >= GENESIS_CACHE_MAX) genesisCache.clear();
   genesisCache.set(key, built);
