@@ -131,7 +131,9 @@ export function devnetConfig(vars: DevnetVars): DevnetConfig {
     try {
       params = JSON.parse(rawParams) as GenesisJson["params"];
     } catch {
-      throw new Error(`GENESIS_PARAMS must be JSON like {"consensus":{"epochBlocks":2}}, got ${rawParams.slice(0, 80)}`);
+      throw new Error(
+        `GENESIS_PARAMS must be JSON like {"consensus":{"epochBlocks":2}}, got ${rawParams.slice(0, 80)}`,
+      );
     }
   }
   return { seed, nodes, chainId, timestampMs, local, publicUrl, bootstrap, operatorSlots, params };
@@ -196,4 +198,27 @@ export function devnetGenesis(c: DevnetConfig): DevnetGenesis {
   if (genesisCache.size >= GENESIS_CACHE_MAX) genesisCache.clear();
   genesisCache.set(key, built);
   return built;
+}
+
+/**
+ * Stake-bound link admission (docs/ROUTING.md): the genesis provisioners' keys and any key the
+ * node's current state has a stake record for; never this node's own key proven from elsewhere
+ * (a second machine holding it: `onOwnKey` alerts).
+ */
+export function linkAdmission(
+  genesis: Genesis,
+  ownKey: Uint8Array,
+  isStaked: (key: Uint8Array) => boolean,
+  onOwnKey: (key: Uint8Array) => void,
+): (key: Uint8Array) => boolean {
+  const provisioners = new Set(genesis.provisioners.map((p) => toHex(p.publicKey)));
+  const own = toHex(ownKey);
+  return (key) => {
+    const hex = toHex(key);
+    if (hex === own) {
+      onOwnKey(key);
+      return false;
+    }
+    return provisioners.has(hex) || isStaked(key);
+  };
 }

@@ -18,7 +18,7 @@
 
 import { DurableObject } from "cloudflare:workers";
 import { type BlsKeyPair, blsKeyFromSecret, blsKeyFromSeed, blsProvePossession } from "../protocol/bls.js";
-import { bytesEqual, fromHex, toHex } from "../protocol/bytes.js";
+import { fromHex, toHex } from "../protocol/bytes.js";
 import { isProtocolError } from "../protocol/errors.js";
 import { devProvisionerKey } from "../protocol/keys.js";
 import { LIMITS } from "../protocol/params.js";
@@ -37,6 +37,7 @@ import {
   devnetConfig,
   devnetGenesis,
   hostedNodes,
+  linkAdmission,
   localNodeOf,
   nodeAddress,
   nodeIndex,
@@ -557,7 +558,6 @@ export class NodeDO extends DurableObject<Env> {
     }
     const { genesis, hashHex } = devnetGenesis(config);
     const store = new SqlChainStore(this.ctx.storage);
-    const provisioners = new Set(genesis.provisioners.map((p) => toHex(p.publicKey)));
     const transport = new PeerLinks(
       {
         chainId: genesis.chainId,
@@ -565,15 +565,12 @@ export class NodeDO extends DurableObject<Env> {
         address: nodeAddress(config, index),
         linkKey: provisionerKey,
         bootstrap: bootstrapOf(config, index),
-        // Stake-bound admission: keys staked in the genesis or in the stake contract since.
-        // Our own key from another address is a second machine holding it: refused, alerted.
-        admit: (key) => {
-          if (bytesEqual(key, provisionerKey.publicKey)) {
-            this.log("error", "doppelganger-link", { publicKey: toHex(key) });
-            return false;
-          }
-          return provisioners.has(toHex(key)) || (this.running?.node.isStaked(key) ?? false);
-        },
+        admit: linkAdmission(
+          genesis,
+          provisionerKey.publicKey,
+          (key) => this.running?.node.isStaked(key) ?? false,
+          (key) => this.log("error", "doppelganger-link", { publicKey: toHex(key) }),
+        ),
       },
       {
         dial: async (address) =>
