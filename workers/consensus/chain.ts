@@ -314,8 +314,11 @@ export class Chain {
       }
       this.store.putMeta(heightKey(META_STAKE_SET, height), encodeSet(nextSet));
       // Sets below the fault window and the last final block are never asked for again.
-      const old = height - this.params.faultWindowRounds - STAKE_SET_MARGIN;
-      if (old >= 0 && old < window.lastFinal) this.store.deleteMeta(heightKey(META_STAKE_SET, old));
+      const keep = heightKey(
+        META_STAKE_SET,
+        Math.min(height - this.params.faultWindowRounds - STAKE_SET_MARGIN, window.lastFinal),
+      );
+      for (const key of this.store.listMeta(META_STAKE_SET, 4)) if (key < keep) this.store.deleteMeta(key);
     });
     // Memory follows storage only after the transaction succeeded.
     this.state.commit(overlay);
@@ -410,6 +413,8 @@ export class Chain {
     };
     this.tipValue = { block: decodeBlock(newTip.bytes), hash: newTip.hash, height };
     this.tipAttestationValue = tipAttestation;
+    // Eligibility depends on the round (maturity, suspension): the next round changed.
+    this.nextSet = null;
     return removed;
   }
 }
