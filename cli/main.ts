@@ -13,6 +13,7 @@ import { addAccountCommands } from "./commands/account.js";
 import { addContractCommands } from "./commands/contract.js";
 import { addNodeCommands } from "./commands/node.js";
 import { addShieldedCommands } from "./commands/shielded.js";
+import { addStakeCommands } from "./commands/stake.js";
 import { addWalletCommands } from "./commands/wallet.js";
 import { addZkCommands } from "./commands/zk.js";
 import { EXIT } from "./exit.js";
@@ -30,6 +31,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   addAccountCommands(program, setExit);
   addShieldedCommands(program, setExit);
   addContractCommands(program, setExit);
+  addStakeCommands(program, setExit);
   addZkCommands(program, setExit);
   addNodeCommands(program, setExit);
   return program;

@@ -13,7 +13,13 @@
 
 import { toHex } from "../protocol/bytes.js";
 import { isValidChainId } from "../protocol/chain-id.js";
-import { devGenesisJson, type Genesis, genesisHash, parseGenesis } from "../protocol/genesis.js";
+import {
+  devGenesisJson,
+  type Genesis,
+  type GenesisJson,
+  genesisHash,
+  parseGenesis,
+} from "../protocol/genesis.js";
 import { DEV_SHIELDED_KEYS_HEX } from "../protocol/shielded-dev-keys.js";
 
 export interface DevnetVars {
@@ -27,6 +33,13 @@ export interface DevnetVars {
   readonly PUBLIC_URL?: string;
   /** Peer addresses to dial at start, comma separated ws(s):// URLs. */
   readonly BOOTSTRAP_PEERS?: string;
+  /** NodeDO slots for operator-run provisioners (`node-<N>` and up; docs/STAKING.md). */
+  readonly OPERATOR_SLOTS?: string;
+  /**
+   * Parameter overrides of the dev genesis, as a genesis file's `params` in JSON
+   * (`{"consensus":{"epochBlocks":2}}`): part of the genesis hash, so every peer needs the same.
+   */
+  readonly GENESIS_PARAMS?: string;
 }
 
 export interface DevnetConfig {
@@ -38,6 +51,21 @@ export interface DevnetConfig {
   readonly local: readonly number[];
   readonly publicUrl: string | null;
   readonly bootstrap: readonly string[];
+  /**
+   * Indexes of the operator's provisioner slots: `nodes .. nodes + OPERATOR_SLOTS - 1`, always
+   * hosted here, each a NodeDO that runs once a key is imported or generated for it.
+   */
+  readonly operatorSlots: readonly number[];
+  /** GENESIS_PARAMS, parsed (checked when the genesis is built). */
+  readonly params: GenesisJson["params"];
+}
+
+/** Operator provisioner slots per deployment at most. */
+export const OPERATOR_SLOTS_MAX = 64;
+
+/** Every node index this deployment hosts: its genesis provisioners, then the operator slots. */
+export function hostedNodes(c: DevnetConfig): number[] {
+  return [...c.local, ...c.operatorSlots];
 }
 
 /** Bootstrap entries at most (each is a link kept up). */
@@ -91,7 +119,25 @@ export function devnetConfig(vars: DevnetVars): DevnetConfig {
   if (bootstrap.length > 0 && publicUrl === null) {
     throw new Error("BOOTSTRAP_PEERS needs PUBLIC_URL (how the peers reach this deployment)");
   }
-  return { seed, nodes, chainId, timestampMs, local, publicUrl, bootstrap };
+  const slots = Number(vars.OPERATOR_SLOTS ?? "4");
+  if (!Number.isSafeInteger(slots) || slots < 0 || slots > OPERATOR_SLOTS_MAX) {
+    throw new Error(
+      `OPERATOR_SLOTS must be an integer in 0..${OPERATOR_SLOTS_MAX}, got ${vars.OPERATOR_SLOTS}`,
+    );
+  }
+  const operatorSlots = Array.from({ length: slots }, (_, i) => nodes + i);
+  let params: GenesisJson["params"];
+  const rawParams = vars.GENESIS_PARAMS?.trim() ?? "";
+  if (rawParams !== "") {
+    try {
+      params = JSON.parse(rawParams) as GenesisJson["params"];
+    } catch {
+      throw new Error(
+        `GENESIS_PARAMS must be JSON like {"consensus":{"epochBlocks":2}}, got ${rawParams.slice(0, 80)}`,
+      );
+    }
+  }
+  return { seed, nodes, chainId, timestampMs, local, publicUrl, bootstrap, operatorSlots, params };
 }
 
 /** How peers reach node `index` of this deployment. */
@@ -101,7 +147,7 @@ export function nodeAddress(c: DevnetConfig, index: number): string {
 
 /** The local node an address names (a DO name, or this deployment's URL for it), or null. */
 export function localNodeOf(c: DevnetConfig, address: string): number | null {
-  for (const i of c.local) {
+  for (const i of hostedNodes(c)) {
     if (address === nodeAddress(c, i) || address === nodeName(i)) return i;
   }
   return null;
@@ -117,7 +163,7 @@ export function nodeName(index: number): string {
   return `node-${index}`;
 }
 
-/** Index of a devnet node name, or null when `name` is not `node-<i>` with i below `nodes`. */
+/** Index of a devnet node name, or null when `name` is not `node-<i>` with i below `nodes` (genesis and operator slots). */
 export function nodeIndex(name: string, nodes: number): number | null {
   const m = NODE_NAME_RE.exec(name);
   if (m === null) return null;
@@ -136,11 +182,11 @@ const GENESIS_CACHE_MAX = 8;
 
 /** The devnet genesis, built once per isolate: it signs and checks N proofs of possession. */
 export function devnetGenesis(c: DevnetConfig): DevnetGenesis {
-  const key = JSON.stringify([c.seed, c.nodes, c.chainId, c.timestampMs]);
+  const key = JSON.stringify([c.seed, c.nodes, c.chainId, c.timestampMs, c.params ?? null]);
   const cached = genesisCache.get(key);
   if (cached !== undefined) return cached;
-  const genesis = parseGenesis(
-    devGenesisJson({
+  const genesis = parseGenesis({
+    ...devGenesisJson({
       seed: c.seed,
       chainId: c.chainId,
       provisioners: c.nodes,
@@ -149,9 +195,33 @@ export function devnetGenesis(c: DevnetConfig): DevnetGenesis {
       // Development-only shielded keys (circuits/dev-keys, docs/SHIELDED.md), pinned by hash.
       shielded: DEV_SHIELDED_KEYS_HEX,
     }),
-  );
+    ...(c.params === undefined ? {} : { params: c.params }),
+  });
   const built = { genesis, hashHex: toHex(genesisHash(genesis)) };
   if (genesisCache.size >= GENESIS_CACHE_MAX) genesisCache.clear();
   genesisCache.set(key, built);
   return built;
+}
+
+/**
+ * Stake-bound link admission (docs/ROUTING.md): the genesis provisioners' keys and any key the
+ * node's current state has a stake record for; never this node's own key proven from elsewhere
+ * (a second machine holding it: `onOwnKey` alerts).
+ */
+export function linkAdmission(
+  genesis: Genesis,
+  ownKey: Uint8Array,
+  isStaked: (key: Uint8Array) => boolean,
+  onOwnKey: (key: Uint8Array) => void,
+): (key: Uint8Array) => boolean {
+  const provisioners = new Set(genesis.provisioners.map((p) => toHex(p.publicKey)));
+  const own = toHex(ownKey);
+  return (key) => {
+    const hex = toHex(key);
+    if (hex === own) {
+      onOwnKey(key);
+      return false;
+    }
+    return provisioners.has(hex) || isStaked(key);
+  };
 }

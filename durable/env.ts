@@ -23,8 +23,10 @@ export interface Env extends DevnetVars {
   readonly SUBSCRIPTIONS?: DurableObjectNamespace<SubscriptionsDO>;
   /** "true": every metered request needs an API key. */
   readonly API_KEYS_REQUIRED?: string;
-  /** Bearer token of the operator API (a Workers secret); unset disables it. */
+  /** Bearer token of the operator API and /metrics (a Workers secret); unset disables both. */
   readonly OPERATOR_TOKEN?: string;
+  /** Seals operator provisioner keys at rest (a Workers secret; durable/keystore.ts). */
+  readonly KEYSTORE_SECRET?: string;
   /** Comma-separated allowed origins for CORS, or "*" (the default). */
   readonly CORS_ORIGINS?: string;
 }

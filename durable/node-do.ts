@@ -17,6 +17,7 @@
  */
 
 import { DurableObject } from "cloudflare:workers";
+import { type BlsKeyPair, blsKeyFromSecret, blsKeyFromSeed, blsProvePossession } from "../protocol/bls.js";
 import { fromHex, toHex } from "../protocol/bytes.js";
 import { isProtocolError } from "../protocol/errors.js";
 import { devProvisionerKey } from "../protocol/keys.js";
@@ -25,6 +26,7 @@ import { ADDRESS_BYTES } from "../protocol/state.js";
 import { openNode } from "../workers/consensus/node.js";
 import type { BlockView, NodeApi } from "../workers/consensus/node-api.js";
 import type { Logger, LogLevel } from "../workers/consensus/node-options.js";
+import { BlsVoteCrypto, CountingVoteCrypto } from "../workers/consensus/vote-crypto.js";
 import { KadcastTransport } from "../workers/routing/kadcast-transport.js";
 import { CLOSE_IDLE, PeerLinks } from "../workers/routing/peer-links.js";
 import type { Rng } from "../workers/routing/rng.js";
@@ -34,12 +36,15 @@ import {
   type DevnetConfig,
   devnetConfig,
   devnetGenesis,
+  hostedNodes,
+  linkAdmission,
   localNodeOf,
   nodeAddress,
   nodeIndex,
   nodeName,
 } from "./devnet-config.js";
 import type { Env } from "./env.js";
+import { openKey, sealKey } from "./keystore.js";
 import {
   type AccountJson,
   type ActivityJson,
@@ -64,8 +69,19 @@ import {
   type TransactionJson,
   transactionJson,
 } from "./node-views.js";
+import {
+  type NodeMetricsJson,
+  nodeMetricsJson,
+  type ProvisionerStatusJson,
+  provisionerStatusJson,
+  type StakeInfoJson,
+  stakeInfoJson,
+} from "./operator-views.js";
 import { SqlChainStore } from "./sql-chain-store.js";
 import { acceptInbound, attachmentOf, dialUrl, frameData, wireOutbound } from "./ws-mesh-transport.js";
+
+/** Where an operator slot keeps its sealed provisioner key (durable/keystore.ts). */
+const META_SEALED_KEY = "operator/sealed-key";
 
 /** Blocks one `blockRange` call returns at most. */
 export const BLOCK_RANGE_MAX = 64;
@@ -99,6 +115,7 @@ interface Running {
   readonly node: NodeApi;
   readonly transport: PeerLinks;
   readonly kadcast: KadcastTransport;
+  readonly voteCrypto: CountingVoteCrypto;
 }
 
 export class NodeDO extends DurableObject<Env> {
@@ -193,6 +210,15 @@ export class NodeDO extends DurableObject<Env> {
         validation: members(c.validation),
         ratification: members(c.ratification),
       };
+    });
+  }
+
+  /** The stake record of a provisioner key (null when it has none). */
+  async stakeInfo(publicKeyHex: string): Promise<StakeInfoJson | null> {
+    return this.guard("stakeInfo", async () => {
+      const key = fromHex(publicKeyHex, 48, "provisioner key");
+      const info = this.require().node.stakeInfo(key);
+      return info === undefined ? null : stakeInfoJson(toHex(key), info);
     });
   }
 
@@ -347,6 +373,105 @@ export class NodeDO extends DurableObject<Env> {
     });
   }
 
+  // ---- operator ---------------------------------------------------------------------------
+
+  /**
+   * Puts a provisioner key in this operator slot (sealed with KEYSTORE_SECRET) and starts the
+   * node: the given 32-byte secret key (hex), or a fresh random one. Refusals come back as data.
+   */
+  async installKey(
+    secretKeyHex: string | null,
+  ): Promise<
+    { ok: true; publicKey: string; proofOfPossession: string } | { ok: false; code: string; message: string }
+  > {
+    return this.guard("installKey", async () => {
+      const config = devnetConfig(this.env);
+      const slot = this.slot(config);
+      if (slot === null || !slot.operator)
+        return { ok: false, code: "NOT_AN_OPERATOR_SLOT", message: this.label };
+      const secret = this.env.KEYSTORE_SECRET;
+      if (secret === undefined || secret === "") {
+        return {
+          ok: false,
+          code: "KEYSTORE_DISABLED",
+          message: "set the KEYSTORE_SECRET secret to hold provisioner keys",
+        };
+      }
+      const store = new SqlChainStore(this.ctx.storage);
+      if (store.getMeta(META_SEALED_KEY) !== undefined)
+        return { ok: false, code: "SLOT_TAKEN", message: this.label };
+      let key: BlsKeyPair;
+      try {
+        key =
+          secretKeyHex === null
+            ? blsKeyFromSeed(crypto.getRandomValues(new Uint8Array(32)))
+            : blsKeyFromSecret(fromHex(secretKeyHex, 32, "secretKey"));
+      } catch (e) {
+        return { ok: false, code: "INVALID_KEY", message: isProtocolError(e) ? e.message : String(e) };
+      }
+      const sealed = await sealKey(secret, this.label, key.secretKey);
+      store.transaction(() => store.putMeta(META_SEALED_KEY, sealed));
+      await this.open();
+      return { ok: true, publicKey: toHex(key.publicKey), proofOfPossession: toHex(blsProvePossession(key)) };
+    });
+  }
+
+  /** Stake, eligibility, duties and slashing-protection state of this node's provisioner. */
+  async provisionerStatus(): Promise<ProvisionerStatusJson> {
+    return this.guard("provisionerStatus", async () => {
+      const running = this.running;
+      if (running === null) return { node: this.label, running: false, reason: this.failure ?? "starting" };
+      const { node } = running;
+      const s = node.status();
+      return provisionerStatusJson(
+        this.label,
+        s,
+        node.stakeInfo(fromHex(s.nodeId, 48, "key")),
+        node.duties(),
+      );
+    });
+  }
+
+  async exportSlashingProtection(): Promise<unknown> {
+    return this.guard("exportSlashingProtection", async () => this.require().node.exportSlashingProtection());
+  }
+
+  async importSlashingProtection(
+    doc: unknown,
+  ): Promise<
+    { ok: true; imported: number; watermark: number } | { ok: false; code: string; message: string }
+  > {
+    return this.guard("importSlashingProtection", async () => {
+      try {
+        return { ok: true, ...this.require().node.importSlashingProtection(doc) };
+      } catch (e) {
+        return {
+          ok: false,
+          code: "INVALID_INTERCHANGE",
+          message: e instanceof Error ? e.message : String(e),
+        };
+      }
+    });
+  }
+
+  async resumeSigning(): Promise<{ resumed: boolean }> {
+    return this.guard("resumeSigning", async () => ({ resumed: this.require().node.resumeSigning() }));
+  }
+
+  /** Numbers for /metrics (null when the node is not running). */
+  async metrics(): Promise<NodeMetricsJson | null> {
+    return this.guard("metrics", async () => {
+      const running = this.running;
+      if (running === null) return null;
+      return nodeMetricsJson(
+        this.label,
+        running.node,
+        { ...running.transport.stats },
+        running.voteCrypto.verifications,
+      );
+    });
+  }
+
   // ---- runtime entry points -------------------------------------------------------------
 
   override async fetch(request: Request): Promise<Response> {
@@ -415,19 +540,47 @@ export class NodeDO extends DurableObject<Env> {
 
   // ---- internals ------------------------------------------------------------------------
 
+  /** This object's slot: its index and whether it is an operator slot (key from the keystore). */
+  private slot(config: DevnetConfig): { index: number; operator: boolean } | null {
+    const name = this.ctx.id.name;
+    const hosted = hostedNodes(config);
+    const index = name === undefined ? null : nodeIndex(name, config.nodes + config.operatorSlots.length);
+    if (index === null || !hosted.includes(index)) return null;
+    return { index, operator: index >= config.nodes };
+  }
+
+  /** The provisioner key: a dev key for genesis slots, the sealed one for operator slots (or null). */
+  private async provisionerKey(
+    config: DevnetConfig,
+    index: number,
+    operator: boolean,
+  ): Promise<BlsKeyPair | null> {
+    if (!operator) return devProvisionerKey(config.seed, index);
+    const sealed = new SqlChainStore(this.ctx.storage).getMeta(META_SEALED_KEY);
+    if (sealed === undefined) return null;
+    const secret = this.env.KEYSTORE_SECRET;
+    if (secret === undefined || secret === "")
+      throw new Error("a sealed provisioner key needs the KEYSTORE_SECRET secret");
+    return blsKeyFromSecret(await openKey(secret, this.label, sealed));
+  }
+
   private async open(): Promise<void> {
     const config = devnetConfig(this.env);
-    const name = this.ctx.id.name;
-    const index = name === undefined ? null : nodeIndex(name, config.nodes);
-    if (name === undefined || index === null || !config.local.includes(index)) {
-      this.failure = `not a node of this deployment: ${this.label} (hosted: ${config.local.map(nodeName).join(", ")})`;
+    const slot = this.slot(config);
+    if (slot === null) {
+      this.failure = `not a node of this deployment: ${this.label} (hosted: ${hostedNodes(config).map(nodeName).join(", ")})`;
       this.log("info", "node-not-started", { reason: this.failure });
+      return;
+    }
+    const name = this.ctx.id.name!;
+    const index = slot.index;
+    const provisionerKey = await this.provisionerKey(config, index, slot.operator);
+    if (provisionerKey === null) {
+      this.failure = "no provisioner key in this slot yet (POST /v1/operator/provisioners)";
       return;
     }
     const { genesis, hashHex } = devnetGenesis(config);
     const store = new SqlChainStore(this.ctx.storage);
-    const provisionerKey = devProvisionerKey(config.seed, index);
-    const provisioners = new Set(genesis.provisioners.map((p) => toHex(p.publicKey)));
     const transport = new PeerLinks(
       {
         chainId: genesis.chainId,
@@ -435,8 +588,12 @@ export class NodeDO extends DurableObject<Env> {
         address: nodeAddress(config, index),
         linkKey: provisionerKey,
         bootstrap: bootstrapOf(config, index),
-        // Stake-bound admission: only keys staked in the genesis get a link.
-        admit: (key) => provisioners.has(toHex(key)),
+        admit: linkAdmission(
+          genesis,
+          provisionerKey.publicKey,
+          (key) => this.running?.node.isStaked(key) ?? false,
+          (key) => this.log("error", "doppelganger-link", { publicKey: toHex(key) }),
+        ),
       },
       {
         dial: async (address) =>
@@ -474,12 +631,13 @@ export class NodeDO extends DurableObject<Env> {
         clock: { now: () => Date.now() },
       },
     );
+    const voteCrypto = new CountingVoteCrypto(new BlsVoteCrypto());
     const node = await openNode(
       // Kadcast relays broadcasts itself: the node's own gossip relay stays off.
       { genesis, provisionerKey, relay: false },
-      { clock: { now: () => Date.now() }, store, transport: kadcast, txVerifier, log: this.log },
+      { clock: { now: () => Date.now() }, store, transport: kadcast, txVerifier, log: this.log, voteCrypto },
     );
-    this.running = { name, node, transport, kadcast };
+    this.running = { name, node, transport, kadcast, voteCrypto };
     kadcast.attach((peer, bytes) => node.onMessage(peer, bytes));
     transport.attach({
       onPeerConnected: (peer, publicKey) => {

@@ -14,7 +14,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
-import { type DevnetVars, devnetConfig, devnetGenesis } from "../durable/devnet-config.js";
+import { type DevnetVars, devnetConfig, devnetGenesis, linkAdmission } from "../durable/devnet-config.js";
 import { blockJson, type StatusJson } from "../durable/node-views.js";
 import { toHex } from "../protocol/bytes.js";
 import { devProvisionerKey } from "../protocol/keys.js";
@@ -90,7 +90,8 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
 
   const { genesis, hashHex } = devnetGenesis(config);
   const provisionerKey = devProvisionerKey(config.seed, options.provisioner);
-  const provisioners = new Set(genesis.provisioners.map((p) => toHex(p.publicKey)));
+  /** The node, once open: link admission asks it who is staked. */
+  let nodeRef: NodeApi | null = null;
   const clock = { now: () => Date.now() };
   const sockets = new Map<WebSocket, LinkSocket>();
 
@@ -134,7 +135,12 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
       address,
       linkKey: provisionerKey,
       bootstrap: options.bootstrap,
-      admit: (key) => provisioners.has(toHex(key)),
+      admit: linkAdmission(
+        genesis,
+        provisionerKey.publicKey,
+        (key) => nodeRef?.isStaked(key) ?? false,
+        (key) => log("error", "doppelganger-link", { publicKey: toHex(key) }),
+      ),
     },
     {
       dial: (to) =>
@@ -182,6 +188,7 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
       log,
     },
   );
+  nodeRef = node;
   kadcast.attach((peer, bytes) => node.onMessage(peer, bytes));
   links.attach({
     onPeerConnected: (peer, publicKey) => {

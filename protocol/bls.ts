@@ -49,6 +49,16 @@ export function blsKeyFromSeed(seed: Uint8Array): BlsKeyPair {
   return { secretKey, publicKey: publicKey.toBytes(true) };
 }
 
+/** The key pair of a 32-byte secret key (an imported provisioner key). */
+export function blsKeyFromSecret(secretKey: Uint8Array): BlsKeyPair {
+  if (secretKey.length !== 32) throw new ProtocolError("INVALID_KEY", "a BLS secret key is 32 bytes", {});
+  try {
+    return { secretKey: secretKey.slice(), publicKey: bls.getPublicKey(secretKey).toBytes(true) };
+  } catch {
+    throw new ProtocolError("INVALID_KEY", "not a valid BLS12-381 secret key", {});
+  }
+}
+
 export function blsSign(secretKey: Uint8Array, message: Uint8Array): Uint8Array {
   return bls.sign(bls.hash(message, DST_SIGN), secretKey).toBytes(true);
 }

@@ -51,7 +51,17 @@ export type ProtocolErrorCode =
   | "SHIELDED_DISABLED"
   | "SHIELDED_INVALID_PROOF"
   | "SHIELDED_NULLIFIER_SPENT"
-  | "SHIELDED_UNKNOWN_ROOT";
+  | "SHIELDED_UNKNOWN_ROOT"
+
+  // Genesis stake contract (protocol/stake.ts, docs/STAKING.md)
+  | "STAKE_UNKNOWN_FUNCTION"
+  | "STAKE_INVALID_INPUT"
+  | "STAKE_BAD_POSSESSION"
+  | "STAKE_BELOW_MINIMUM"
+  | "STAKE_NOT_FOUND"
+  | "STAKE_NOT_OWNER"
+  | "STAKE_AMOUNT_NOT_ALLOWED"
+  | "STAKE_NOTHING_TO_WITHDRAW";
 
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;

@@ -21,11 +21,20 @@ import { isProtocolError, ProtocolError } from "./errors.js";
 import { domainHash, hash } from "./hash.js";
 import { devAccountKey, devProvisionerKey } from "./keys.js";
 import { DEVNET_PARAMS, LIMITS, type ProtocolParams, type ShieldedKeys } from "./params.js";
+import {
+  defaultDevFund,
+  encodeStakeRecord,
+  genesisStakeRecord,
+  STAKE_CONTRACT_ID,
+  stakeKey,
+} from "./stake.js";
 import { type Account, AccountState, ADDRESS_BYTES, U64_MAX } from "./state.js";
 
 export interface GenesisProvisioner {
   readonly publicKey: Uint8Array;
   readonly stake: bigint;
+  /** Account that owns the stake (may unstake and withdraw its rewards); null: nobody. */
+  readonly owner: Uint8Array | null;
 }
 
 export interface Genesis {
@@ -34,6 +43,8 @@ export interface Genesis {
   readonly params: ProtocolParams;
   readonly accounts: ReadonlyArray<{ readonly address: Uint8Array; readonly balance: bigint }>;
   readonly provisioners: readonly GenesisProvisioner[];
+  /** Receives the development fund's share of each block's rewards. */
+  readonly devFund: Uint8Array;
 }
 
 export interface GenesisJson {
@@ -44,7 +55,9 @@ export interface GenesisJson {
     execution?: Partial<Record<keyof ProtocolParams["execution"], number | string>>;
   };
   accounts: Array<{ address: string; balance: string }>;
-  provisioners: Array<{ publicKey: string; stake: string; proofOfPossession: string }>;
+  provisioners: Array<{ publicKey: string; stake: string; proofOfPossession: string; owner?: string }>;
+  /** Development fund address (hex); default `defaultDevFund(chainId)`. */
+  devFund?: string;
   /** Shielded-note verification keys (binary Groth16, docs/ZK.md), hex; absent: no shielded txs. */
   shielded?: { depositVk: string; transferVk: string };
 }
@@ -139,6 +152,10 @@ function mergeParams(json: GenesisJson["params"]): ProtocolParams {
     fail("consensus.stepTimeoutMs must be in 1..stepTimeoutMaxMs", {});
   }
   if (c.creditStakeUnit < 1n) fail("consensus.creditStakeUnit must be at least 1", {});
+  if (c.epochBlocks < 1) fail("consensus.epochBlocks must be at least 1", {});
+  if (c.generatorRewardPercent + c.votersRewardPercent > 100)
+    fail("consensus.generatorRewardPercent + votersRewardPercent must not exceed 100", {});
+  if (c.softSlashPercent > 100 || c.hardSlashPercent > 100) fail("slash percentages must not exceed 100", {});
   if (e.transferGas < 1n || e.transferGas > e.blockGasLimit)
     fail("execution.transferGas must be in 1..blockGasLimit", {});
   if (e.maxBlockTransactions < 1 || e.maxBlockTransactions > LIMITS.blockTransactions) {
@@ -193,15 +210,26 @@ export function parseGenesis(json: unknown): Genesis {
     }
     // Rogue-key defence for same-message aggregation: no key without proof of possession.
     if (!blsVerifyPossession(publicKey, pop)) fail(`provisioners[${i}] has an invalid proof of possession`);
-    return { publicKey, stake };
+    const owner = p.owner === undefined ? null : parseHex(p.owner, ADDRESS_BYTES, `provisioners[${i}].owner`);
+    return { publicKey, stake, owner };
   });
-  return { chainId: g.chainId, timestampMs: g.timestampMs, params, accounts, provisioners };
+  const devFund =
+    g.devFund === undefined ? defaultDevFund(g.chainId) : parseHex(g.devFund, ADDRESS_BYTES, "devFund");
+  return { chainId: g.chainId, timestampMs: g.timestampMs, params, accounts, provisioners, devFund };
 }
 
+/**
+ * Accounts, plus the stake contract: one mature record per genesis provisioner and the
+ * contract's account holding their stakes (protocol/stake.ts).
+ */
 export function genesisState(g: Genesis): AccountState {
-  return AccountState.from(
-    g.accounts.map((a) => [a.address, { balance: a.balance, nonce: 0n } as Account] as const),
+  const accounts = g.accounts.map((a) => [a.address, { balance: a.balance, nonce: 0n } as Account] as const);
+  const staked = g.provisioners.reduce((sum, p) => sum + p.stake, 0n);
+  if (staked > 0n) accounts.push([STAKE_CONTRACT_ID, { balance: staked, nonce: 0n }]);
+  const entries = g.provisioners.map(
+    (p) => [stakeKey(p.publicKey), encodeStakeRecord(genesisStakeRecord(p.stake, p.owner))] as const,
   );
+  return AccountState.from(accounts, entries);
 }
 
 /**
@@ -224,6 +252,7 @@ function genesisCommitment(g: Genesis): Uint8Array {
   w.list(provisioners, MAX_GENESIS_PROVISIONERS, (w, p) => {
     w.fixed(p.publicKey, BLS_PUBLIC_KEY_BYTES).u64(p.stake);
   });
+  w.fixed(g.devFund, ADDRESS_BYTES);
   // The shielded keys are pinned by their hashes (a chain without them commits to none).
   w.u8(shielded === undefined ? 0 : 1);
   if (shielded !== undefined) w.fixed(hash(shielded.depositVk), 32).fixed(hash(shielded.transferVk), 32);
@@ -282,6 +311,8 @@ export function devGenesisJson(o: DevGenesisOptions): GenesisJson {
       publicKey: toHex(key.publicKey),
       stake: String(stake),
       proofOfPossession: toHex(blsProvePossession(key)),
+      // Dev provisioner i is owned by funded dev account i (when there is one).
+      ...(i < o.accounts ? { owner: toHex(devAccountKey(o.seed, i).publicKey) } : {}),
     });
   }
   const accounts = [];

@@ -25,8 +25,22 @@ export interface ConsensusParams {
   readonly rollingFinalityBlocks: number;
   /** Fault proofs one block may carry. */
   readonly maxFaultsPerBlock: number;
-  /** How many rounds back a fault may be proven. */
+  /** How many rounds back a fault may be proven (and how long unstaked value stays slashable). */
   readonly faultWindowRounds: number;
+  /** Blocks per epoch: a new stake is eligible from the start of the epoch after next. */
+  readonly epochBlocks: number;
+  /** New coins per block, shared with the fees (docs/STAKING.md, "Rewards"). */
+  readonly blockReward: bigint;
+  /** Share of reward + fees for the block's generator, in percent. */
+  readonly generatorRewardPercent: number;
+  /** Share for the voters of the parent's attestation, per credit, in percent; the rest: development fund. */
+  readonly votersRewardPercent: number;
+  /** Share of active stake locked by a soft slash (missed generation), in percent. */
+  readonly softSlashPercent: number;
+  /** Share of all stake (active, locked, unbonding) burned by a hard slash (equivocation), in percent. */
+  readonly hardSlashPercent: number;
+  /** Whole epochs a slashed provisioner sits out after the current one. */
+  readonly suspensionEpochs: number;
 }
 
 export interface ExecutionParams {
@@ -35,6 +49,8 @@ export interface ExecutionParams {
   readonly minGasPrice: bigint;
   /** Gas used by one public transfer. */
   readonly transferGas: bigint;
+  /** Gas of a call to the genesis stake contract (a proof-of-possession check included). */
+  readonly stakeGas: bigint;
   /**
    * Verification keys of the shielded-note circuits (docs/SHIELDED.md), from the genesis; without
    * them the chain refuses shielded transactions (SHIELDED_DISABLED).
@@ -69,12 +85,20 @@ export const DEVNET_PARAMS: ProtocolParams = {
     rollingFinalityBlocks: 5,
     maxFaultsPerBlock: 16,
     faultWindowRounds: 64,
+    epochBlocks: 10,
+    blockReward: 16_000_000_000n,
+    generatorRewardPercent: 70,
+    votersRewardPercent: 20,
+    softSlashPercent: 10,
+    hardSlashPercent: 20,
+    suspensionEpochs: 1,
   },
   execution: {
     blockGasLimit: 100_000_000n,
     maxBlockTransactions: 2_000,
     minGasPrice: 1n,
     transferGas: 21_000n,
+    stakeGas: 100_000n,
   },
 };
 

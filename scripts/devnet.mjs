@@ -68,6 +68,12 @@ const args = [
   `DEVNET_NODES:${NODES}`,
   "--show-interactive-dev-session=false",
 ];
+// Operator API and keystore (docs/STAKING.md): handed to wrangler dev as vars when set.
+// (A deployment keeps OPERATOR_TOKEN and KEYSTORE_SECRET as Workers secrets instead.)
+for (const name of ["OPERATOR_TOKEN", "KEYSTORE_SECRET", "OPERATOR_SLOTS", "GENESIS_PARAMS"]) {
+  const value = process.env[name];
+  if (value !== undefined && value !== "") args.push("--var", `${name}:${value}`);
+}
 if (process.env.INSPECTOR_PORT) args.push("--inspector-port", process.env.INSPECTOR_PORT);
 // Several deployments on one machine would all take wrangler's default inspector port (9229).
 else if (shared && PORT + 10_000 <= 65_535) args.push("--inspector-port", String(PORT + 10_000));

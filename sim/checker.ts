@@ -14,9 +14,11 @@
 import { type Block, blockHash } from "../protocol/block.js";
 import { bytesEqual, toHex } from "../protocol/bytes.js";
 import type { SignatureVerifier } from "../protocol/ed25519.js";
-import { type Genesis, genesisHash, genesisState } from "../protocol/genesis.js";
+import { type Genesis, genesisBlock, genesisHash, genesisState } from "../protocol/genesis.js";
+import { blockIncentives } from "../workers/consensus/incentives.js";
 import type { NodeApi } from "../workers/consensus/node-api.js";
 import { Label } from "../workers/consensus/ports.js";
+import { RoundCommittees } from "../workers/consensus/round-committees.js";
 import { executeTransactions } from "../workers/executor/execute-block.js";
 import type { QuorumChecker } from "./quorum-checker.js";
 
@@ -159,11 +161,18 @@ export class FinalityChecker {
     this.observe(node, api);
   }
 
-  /** Replays the Final chain from genesis and checks every state root. */
+  /**
+   * Replays the Final chain from genesis and checks every state root. Rewards follow from
+   * committees of the genesis provisioner set (the simulator turns slashing off, so it never
+   * changes).
+   */
   async checkValidity(): Promise<void> {
     const g = this.genesis;
     const state = genesisState(g);
     let prev = genesisHash(g);
+    const provisioners = g.provisioners.filter((p) => p.stake >= g.params.consensus.minimumStake);
+    const committeesOf = (round: number, seed: Uint8Array) =>
+      new RoundCommittees(round, seed, provisioners, g.params.consensus);
     for (let h = 1; ; h++) {
       const entry = this.finalChain.get(h);
       if (entry === undefined) return;
@@ -172,12 +181,26 @@ export class FinalityChecker {
         this.fail(`validity: Final block ${h} does not link to Final block ${h - 1}`);
         return;
       }
+      const parent = h === 1 ? genesisBlock(g) : this.finalChain.get(h - 1)!.block;
+      const grand = h <= 2 ? genesisBlock(g) : this.finalChain.get(h - 2)!.block;
       try {
         const result = await executeTransactions(state, block.transactions, {
           chainId: g.chainId,
           params: g.params.execution,
           verifier: this.verifier,
           block: { height: block.header.height, timestampMs: block.header.timestampMs },
+          consensus: g.params.consensus,
+          incentives: (fees) =>
+            blockIncentives(
+              block.header,
+              block.faults,
+              fees,
+              committeesOf(h, parent.header.seed),
+              h === 1
+                ? null
+                : { committees: committeesOf(h - 1, grand.header.seed), iteration: parent.header.iteration },
+              g.devFund,
+            ),
         });
         if (!bytesEqual(result.stateRoot, block.header.stateRoot)) {
           this.fail(`validity: Final block ${h} re-executes to another state root than its header's`);

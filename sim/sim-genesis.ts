@@ -65,6 +65,12 @@ export function runGenesis(provisioners: number, chainId: string, stakes: readon
   return {
     ...base,
     chainId,
+    // No slashing in simulation: the provisioner set stays the genesis one, which the quorum
+    // checker recomputes committees from (rewards still apply; they do not change weights).
+    params: {
+      ...base.params,
+      consensus: { ...base.params.consensus, softSlashPercent: 0, hardSlashPercent: 0, suspensionEpochs: 0 },
+    },
     provisioners: base.provisioners.map((p) => {
       const stake = byKey.get(toHex(p.publicKey));
       if (stake === undefined) throw new Error("genesis provisioner is not a simulator key");

@@ -487,6 +487,7 @@ class Simulation {
       {
         genesis: this.genesis,
         provisionerKey: i < this.o.provisioners ? simProvisionerKey(i) : null,
+        doppelgangerProtection: node.actor === null,
       },
       {
         clock: node.skewMs === 0 ? this.clock : { now: () => this.clock.now() + node.skewMs },

@@ -74,7 +74,7 @@ function inputOf(opts: { input?: string; args?: string }): Uint8Array {
   return encodeArgs(opts.args ?? "");
 }
 
-type TxOpts = CommonOptions & {
+export type TxOpts = CommonOptions & {
   from: string;
   gasLimit: string;
   gasPrice?: string;
@@ -83,7 +83,7 @@ type TxOpts = CommonOptions & {
 };
 
 /** Opens the paying wallet once (scrypt), builds, signs, submits and follows to finality. */
-async function sendAndFollow(
+export async function sendAndFollow(
   opts: TxOpts,
   build: (
     key: Ed25519KeyPair,
@@ -105,7 +105,7 @@ async function sendAndFollow(
   return { key, nonce, id, view };
 }
 
-function txOptions(cmd: Command): Command {
+export function txOptions(cmd: Command): Command {
   return cmd
     .requiredOption("--from <wallet>", "paying wallet")
     .option("--gas-limit <gas>", "gas limit", "5000000")

@@ -5,7 +5,7 @@ import { encodeTransaction, signTransfer, transactionIdHex } from "../../protoco
 import { Chain } from "../../workers/consensus/chain.js";
 import { MemoryChainStore } from "../../workers/consensus/memory-chain-store.js";
 import { applyTransactions } from "../../workers/executor/execute-block.js";
-import { CHAIN_ID, SEED, TestNetwork } from "./harness.js";
+import { CHAIN_ID, replayContext, SEED, TestNetwork } from "./harness.js";
 
 describe("chain revert (fork choice fallback)", () => {
   it("restores state, indexes and the tip attestation, and the same blocks apply again", async () => {
@@ -41,7 +41,8 @@ describe("chain revert (fork choice fallback)", () => {
       const b = blocks[h - 1]!;
       chain.commit(
         b,
-        applyTransactions(chain.state, b.transactions, params).overlay,
+        applyTransactions(chain.state, b.transactions, { ...params, ...replayContext(chain, net.genesis, b) })
+          .overlay,
         blocks[h]!.header.prevAttestation!,
       );
     }
@@ -66,7 +67,8 @@ describe("chain revert (fork choice fallback)", () => {
       const b = blocks[h - 1]!;
       chain.commit(
         b,
-        applyTransactions(chain.state, b.transactions, params).overlay,
+        applyTransactions(chain.state, b.transactions, { ...params, ...replayContext(chain, net.genesis, b) })
+          .overlay,
         blocks[h]!.header.prevAttestation!,
       );
     }
@@ -85,6 +87,7 @@ describe("chain revert (fork choice fallback)", () => {
       const overlay = applyTransactions(chain.state, b.transactions, {
         chainId: CHAIN_ID,
         params: net.genesis.params.execution,
+        ...replayContext(chain, net.genesis, b),
       }).overlay;
       chain.commit(b, overlay, source.blockByHeight(h + 1)!.block.header.prevAttestation!);
     }

@@ -16,7 +16,7 @@ import { Label } from "../../workers/consensus/ports.js";
 import { applyTransactions } from "../../workers/executor/execute-block.js";
 import { COUNTER_WAT } from "../fixtures/counter-wat.js";
 import { wat } from "../fixtures/wat.js";
-import { CHAIN_ID, SEED, TestNetwork } from "./harness.js";
+import { CHAIN_ID, replayContext, SEED, TestNetwork } from "./harness.js";
 
 const u64 = (v: bigint) => new Uint8Array(new BigUint64Array([v]).buffer);
 
@@ -76,8 +76,9 @@ describe("contracts through consensus", () => {
       const r = applyTransactions(chain.state, b.transactions, {
         ...params,
         block: { height: h, timestampMs: b.header.timestampMs },
+        ...replayContext(chain, net.genesis, b),
       });
-      expect(toHex(r.stateRoot)).toBe(toHex(b.header.stateRoot));
+      expect(toHex(r.stateRoot), `height ${h} of ${callHeight}`).toBe(toHex(b.header.stateRoot));
       chain.commit(b, r.overlay, source.blockByHeight(h + 1)!.block.header.prevAttestation!, r.receipts);
     }
     expect(chain.receiptBytes(callId)).toBeDefined();

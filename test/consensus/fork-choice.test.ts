@@ -4,12 +4,15 @@ import { MessageType } from "../../protocol/messages.js";
 import { TestNetwork } from "./harness.js";
 
 describe("fork choice", () => {
-  it("a node that alone saw an iteration-0 quorum and the rest that moved on to iteration 1 converge on the lower iteration", async () => {
+  it("a node that alone saw an iteration-0 quorum and the rest that moved on to a later iteration converge on the lower iteration", async () => {
     const net = await TestNetwork.start(5);
     await net.runUntil(() => Math.min(...net.heights()) >= 2, 60_000);
     const round = net.node(0).status().height + 1;
-    // In `round`, iteration 0: ratification votes and quorum messages reach node-0 only.
-    net.drop = (_from, to, m) => {
+    // In `round`, iteration 0: ratification votes and quorum messages reach node-0 only, and
+    // node-0 serves no blocks meanwhile (the others would otherwise sync its block before
+    // their iteration 0 times out).
+    net.drop = (from, to, m) => {
+      if (from === "node-0" && m.type === MessageType.Blocks) return true;
       const r =
         m.type === MessageType.Ratification
           ? m.signed.header
@@ -21,9 +24,11 @@ describe("fork choice", () => {
     await net.runUntil(() => net.heights().every((h) => h >= round), 120_000);
     const iterations = net.ids.map((_, i) => net.node(i).blockByHeight(round)!.block.header.iteration);
     net.drop = null;
-    // Node-0 accepted iteration 0; the others never saw its quorum and accepted iteration 1
-    // (deterministic: committees follow from the dev keys and the seed chain).
-    expect(iterations).toEqual([0, 1, 1, 1, 1]);
+    // Node-0 accepted iteration 0; the others never saw its quorum and accepted a later
+    // iteration, all the same one (which one follows from the committees: deterministic).
+    expect(iterations[0]).toBe(0);
+    expect(iterations[1]).toBeGreaterThan(0);
+    expect(new Set(iterations.slice(1)).size).toBe(1);
     const ok = await net.runUntil(() => {
       const hashes = new Set(
         net.ids.map((_, i) => toHex(net.node(i).blockByHeight(round)?.hash ?? new Uint8Array())),

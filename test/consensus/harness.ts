@@ -3,15 +3,45 @@
  * order, time jumps to the next wake-up of any node. Deterministic for a given setup.
  */
 
+import { type Block, decodeBlock } from "../../protocol/block.js";
+import type { BlsKeyPair } from "../../protocol/bls.js";
 import { NobleSignatureVerifier } from "../../protocol/ed25519.js";
 import { devGenesisJson, type Genesis, parseGenesis } from "../../protocol/genesis.js";
 import { devProvisionerKey } from "../../protocol/keys.js";
 import { decodeMessage, encodeMessage, type Message } from "../../protocol/messages.js";
+import type { Chain } from "../../workers/consensus/chain.js";
+import { blockIncentives } from "../../workers/consensus/incentives.js";
 import { MemoryChainStore } from "../../workers/consensus/memory-chain-store.js";
 import { openNode } from "../../workers/consensus/node.js";
 import type { NodeApi } from "../../workers/consensus/node-api.js";
 import type { LogLevel } from "../../workers/consensus/node-options.js";
 import { StoppedClock, type Transport } from "../../workers/consensus/ports.js";
+import { RoundCommittees } from "../../workers/consensus/round-committees.js";
+
+/**
+ * What a replay outside a node passes to `applyTransactions` besides the chain id and execution
+ * parameters: the consensus rules and the block's rewards and slashes, from committees derived
+ * like the node derives them (provisioner sets stored by `chain`).
+ */
+export function replayContext(chain: Chain, genesis: Genesis, block: Block) {
+  const p = genesis.params.consensus;
+  const committees = (round: number) =>
+    new RoundCommittees(
+      round,
+      decodeBlock(chain.blockAt(round - 1)!.bytes).header.seed,
+      chain.provisionersFor(round),
+      p,
+    );
+  const h = block.header.height;
+  const parent =
+    h === 1 ? null : { committees: committees(h - 1), iteration: chain.tip.block.header.iteration };
+  const own = committees(h);
+  return {
+    consensus: p,
+    incentives: (fees: bigint) =>
+      blockIncentives(block.header, block.faults, fees, own, parent, genesis.devFund),
+  };
+}
 
 export const SEED = "test-seed";
 export const CHAIN_ID = "test-chain";
@@ -62,6 +92,8 @@ export class TestNetwork {
   /** Extra messages a (byzantine) node broadcasts after each of its own. */
   inject: ((from: string, message: Message) => Message[]) | null = null;
   delivered = 0;
+  /** Provisioner keys of nodes beyond the genesis ones (staked later), by node index. */
+  readonly extraKeys = new Map<number, BlsKeyPair>();
 
   constructor(
     readonly genesis: Genesis,
@@ -97,7 +129,8 @@ export class TestNetwork {
     const node = await openNode(
       {
         genesis: this.genesis,
-        provisionerKey: i < this.genesis.provisioners.length ? devProvisionerKey(SEED, i) : null,
+        provisionerKey:
+          i < this.genesis.provisioners.length ? devProvisionerKey(SEED, i) : (this.extraKeys.get(i) ?? null),
       },
       {
         clock: this.clock,

@@ -53,6 +53,7 @@ function fakeDirectory(submit: (bytes: Uint8Array) => SubmitResult, calls: strin
     gasPrice: async () => ({ minimum: "1", suggested: "1" }),
     committees: async () => ({ round: 4, iteration: 0, generator: "00", validation: [], ratification: [] }),
     provisioners: async () => [{ publicKey: "ab", stake: "1000" }],
+    stakeInfo: async () => null,
     account: async (a) => ({ address: a, balance: "5", nonce: "1" }),
     transaction: async (id) => (id === HASH ? { id, status: "pending", tx: {} as never } : null),
     submitTransaction: async (bytes) => {

@@ -21,6 +21,14 @@ import { type ConsensusParams, LIMITS } from "../../protocol/params.js";
 import { decodeReceipt, encodeReceipt, type Receipt } from "../../protocol/receipt.js";
 import { noteCount } from "../../protocol/shielded-state.js";
 import {
+  decodeStakeRecord,
+  type EligibleProvisioner,
+  eligibleProvisioners,
+  type IncentiveEvent,
+  type StakeRecord,
+  stakeKeyOwner,
+} from "../../protocol/stake.js";
+import {
   type Account,
   AccountState,
   ADDRESS_BYTES,
@@ -39,6 +47,48 @@ const META_UNDO = "chain/undo/";
 const META_RECEIPT = "receipt/";
 const META_EVENTS = "events/";
 const META_NOTE = "note/";
+/** Provisioner set of the round above a height: `stake/set/<height>`. */
+const META_STAKE_SET = "stake/set/";
+/** Slashes per provisioner: `stake/slash/<key hex>/<height>`. */
+export const META_SLASH = "stake/slash/";
+/** Provisioner sets kept below the tip beyond the fault window (fork choice stays above final). */
+const STAKE_SET_MARGIN = 16;
+
+function heightKey(prefix: string, height: number): string {
+  return `${prefix}${String(height).padStart(12, "0")}`;
+}
+
+function encodeSet(set: readonly EligibleProvisioner[]): Uint8Array {
+  const w = new Writer(8 + set.length * 56);
+  w.u32(set.length);
+  for (const p of set) w.fixed(p.publicKey, 48).u64(p.stake);
+  return w.finish();
+}
+
+function decodeSet(bytes: Uint8Array): EligibleProvisioner[] {
+  const r = new Reader(bytes);
+  const n = r.u32("provisioner set size");
+  const out: EligibleProvisioner[] = [];
+  for (let i = 0; i < n; i++) out.push({ publicKey: r.fixed(48, "provisioner key"), stake: r.u64("stake") });
+  r.end("provisioner set");
+  return out;
+}
+
+/** A slash as stored: kind (1 soft, 2 hard), amount, suspension end. */
+function encodeSlash(e: IncentiveEvent): Uint8Array {
+  return new Writer(24)
+    .u8(e.kind === "hard-slash" ? 2 : 1)
+    .u64(e.amount)
+    .u64(BigInt(e.suspendedUntil ?? 0))
+    .finish();
+}
+
+export interface SlashView {
+  readonly kind: "soft-slash" | "hard-slash";
+  readonly height: number;
+  readonly amount: bigint;
+  readonly suspendedUntil: number;
+}
 
 export interface ChainTip {
   readonly block: Block;
@@ -50,6 +100,10 @@ export class Chain {
   private tipValue: ChainTip;
   private window: LabelWindow;
   private tipAttestationValue: Attestation | null;
+  /** Every stake record of the committed state, by provisioner key hex. */
+  private readonly stakes = new Map<string, { publicKey: Uint8Array; record: StakeRecord }>();
+  /** The provisioner set of the round above the tip (derived from `stakes`). */
+  private nextSet: EligibleProvisioner[] | null = null;
 
   private constructor(
     private readonly store: ChainStore,
@@ -63,6 +117,65 @@ export class Chain {
     this.tipValue = tip;
     this.window = window;
     this.tipAttestationValue = tipAttestation;
+    for (const [key, value] of state.kvEntriesForExport()) this.noteStake(key, value);
+    // A store from before staking, or a fresh genesis: the set of the next round.
+    const setKey = heightKey(META_STAKE_SET, tip.height);
+    if (store.getMeta(setKey) === undefined) {
+      store.transaction(() => store.putMeta(setKey, encodeSet(this.provisionersFor(tip.height + 1))));
+    }
+  }
+
+  /** Keeps the stake map in step with one entry change. */
+  private noteStake(key: Uint8Array, value: Uint8Array | null | undefined): void {
+    const publicKey = stakeKeyOwner(key);
+    if (publicKey === null) return;
+    const id = toHex(publicKey);
+    if (value === null || value === undefined) this.stakes.delete(id);
+    else this.stakes.set(id, { publicKey: publicKey.slice(), record: decodeStakeRecord(value) });
+    this.nextSet = null;
+  }
+
+  /** The stake record of a provisioner key in the committed state. */
+  stakeOf(publicKey: Uint8Array): StakeRecord | undefined {
+    return this.stakes.get(toHex(publicKey))?.record;
+  }
+
+  /** Every staked key (eligible or not): who may hold a peer link. */
+  isStaked(publicKey: Uint8Array): boolean {
+    return this.stakes.has(toHex(publicKey));
+  }
+
+  /**
+   * Eligible provisioners of `round` (sorted by key): derived from the stake records after
+   * block `round - 1`. The round above the tip comes from memory, earlier ones from the set
+   * stored with each block (kept for the fault window).
+   */
+  provisionersFor(round: number): EligibleProvisioner[] {
+    if (round === this.tipValue.height + 1) {
+      if (this.nextSet === null) {
+        const records = [...this.stakes.values()].map((s) => [s.publicKey, s.record] as const);
+        this.nextSet = eligibleProvisioners(records, round, this.params);
+      }
+      return this.nextSet;
+    }
+    const bytes = this.store.getMeta(heightKey(META_STAKE_SET, round - 1));
+    if (bytes === undefined) throw new Error(`no provisioner set kept for round ${round}`);
+    return decodeSet(bytes);
+  }
+
+  /** Slashes of a provisioner, oldest first, at most `limit`. */
+  slashesOf(publicKey: Uint8Array, limit: number): SlashView[] {
+    const prefix = `${META_SLASH}${toHex(publicKey)}/`;
+    return this.store.listMeta(prefix, limit).map((key) => {
+      const r = new Reader(this.store.getMeta(key)!);
+      const kind = r.u8("slash kind") === 2 ? "hard-slash" : "soft-slash";
+      return {
+        kind,
+        height: Number(key.slice(prefix.length)),
+        amount: r.u64("slash amount"),
+        suspendedUntil: r.safeU64("suspension end"),
+      };
+    });
   }
 
   /** Opens the chain in `store`, writing genesis first if the store is empty. */
@@ -164,6 +277,7 @@ export class Chain {
     overlay: StateOverlay,
     attestation: Attestation,
     receipts: readonly Receipt[] = [],
+    incentives: readonly IncentiveEvent[] = [],
   ): Label {
     const hash = blockHash(block);
     const height = this.tipValue.height + 1;
@@ -178,6 +292,7 @@ export class Chain {
     const accountChanges = overlay.changes();
     const entryChanges = overlay.entryChanges();
     let notePosition = noteCount(this.state);
+    const nextSet = this.setAfter(entryChanges, height + 1);
     const undo = encodeUndo(
       this.state.snapshot(accountChanges.map(([a]) => a)),
       this.state.snapshotEntries(entryChanges.map(([k]) => k)),
@@ -206,12 +321,25 @@ export class Chain {
         this.store.deleteMeta(`${META_UNDO}${h}`);
       this.store.putMeta(META_LAST_FINAL, u64(window.lastFinal));
       this.store.putMeta(META_TIP_ATTESTATION, encodeAttestation(attestation));
+      for (const e of incentives) {
+        if (e.kind !== "reward")
+          this.store.putMeta(`${META_SLASH}${toHex(e.provisioner)}/${height}`, encodeSlash(e));
+      }
+      this.store.putMeta(heightKey(META_STAKE_SET, height), encodeSet(nextSet));
+      // Sets below the fault window and the last final block are never asked for again.
+      const keep = heightKey(
+        META_STAKE_SET,
+        Math.min(height - this.params.faultWindowRounds - STAKE_SET_MARGIN, window.lastFinal),
+      );
+      for (const key of this.store.listMeta(META_STAKE_SET, 4)) if (key < keep) this.store.deleteMeta(key);
     });
     // Memory follows storage only after the transaction succeeded.
     this.state.commit(overlay);
     this.window = window;
     this.tipValue = { block, hash, height };
     this.tipAttestationValue = attestation;
+    for (const [key, value] of entryChanges) this.noteStake(key, value);
+    this.nextSet = nextSet;
     return label;
   }
 
@@ -229,6 +357,19 @@ export class Chain {
       out.push(decodeNoteRecord(position, bytes));
     }
     return out;
+  }
+
+  /** The provisioner set of `round` if `changes` were committed (the stake map is not touched). */
+  private setAfter(changes: readonly EntryChange[], round: number): EligibleProvisioner[] {
+    const merged = new Map(this.stakes);
+    for (const [key, value] of changes) {
+      const publicKey = stakeKeyOwner(key);
+      if (publicKey === null) continue;
+      if (value === null) merged.delete(toHex(publicKey));
+      else merged.set(toHex(publicKey), { publicKey, record: decodeStakeRecord(value) });
+    }
+    const records = [...merged.values()].map((s) => [s.publicKey, s.record] as const);
+    return eligibleProvisioners(records, round, this.params);
   }
 
   /** True when a fault proof for this slot is already in a block of this chain. */
@@ -278,6 +419,12 @@ export class Chain {
             this.store.deleteMeta(key);
         }
         for (const f of b.faults) this.store.deleteMeta(`fault/${faultKey(f)}`);
+        for (const [key] of undos[i]!.entries) {
+          const publicKey = stakeKeyOwner(key);
+          if (publicKey !== null)
+            this.store.deleteMeta(`${META_SLASH}${toHex(publicKey)}/${b.header.height}`);
+        }
+        this.store.deleteMeta(heightKey(META_STAKE_SET, b.header.height));
         this.store.deleteMeta(`${META_UNDO}${b.header.height}`);
         this.store.deleteBlock(b.header.height);
       }
@@ -287,6 +434,7 @@ export class Chain {
     for (const undo of undos) {
       this.state.restore(undo.accounts);
       this.state.restoreEntries(undo.entries);
+      for (const [key] of undo.entries) this.noteStake(key, this.state.getEntry(key));
     }
     this.window = {
       lastFinal: this.window.lastFinal,
@@ -294,6 +442,8 @@ export class Chain {
     };
     this.tipValue = { block: decodeBlock(newTip.bytes), hash: newTip.hash, height };
     this.tipAttestationValue = tipAttestation;
+    // Eligibility depends on the round (maturity, suspension): the next round changed.
+    this.nextSet = null;
     return removed;
   }
 }

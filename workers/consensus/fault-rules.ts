@@ -26,10 +26,10 @@ export interface FaultContext {
 /**
  * Missed generations (soft faults): generators of the earlier iterations that the header proves
  * failed with a NoCandidate quorum. Derived from the header, so every node agrees on them;
- * suspension and locked stake come with the staking issue.
+ * each is soft-slashed (protocol/stake.ts: suspension and a locked share of stake).
  */
 export function missedGenerations(
-  header: BlockHeader,
+  header: Pick<BlockHeader, "failedIterations">,
   committees: RoundCommittees,
 ): Array<{ iteration: number; generator: Uint8Array }> {
   const out: Array<{ iteration: number; generator: Uint8Array }> = [];

@@ -8,8 +8,10 @@ import type { Receipt } from "../../protocol/receipt.js";
 import type { Account } from "../../protocol/state.js";
 import type { Transaction } from "../../protocol/transaction.js";
 import type { ContractQueries } from "./contract-queries.js";
+import type { Duties, StakeInfo } from "./node.js";
 import type { Label } from "./ports.js";
 import type { ShieldedQueries } from "./shielded-queries.js";
+import type { Interchange } from "./signing-guard.js";
 
 export interface NodeStatus {
   readonly chainId: string;
@@ -76,4 +78,16 @@ export interface NodeApi {
   /** Note tree, note index and nullifier set. */
   readonly shielded: ShieldedQueries;
   resourceUsage(): ResourceUsage;
+  /** A provisioner key's stake record, eligibility and slashes (docs/STAKING.md). */
+  stakeInfo(publicKey: Uint8Array): StakeInfo | undefined;
+  /** Any key with a stake record (who may hold a peer link). */
+  isStaked(publicKey: Uint8Array): boolean;
+  /** What this node's provisioner key signed and generated; null without a key. */
+  duties(): Duties | null;
+  /** The slashing-protection record (EIP-3076-like interchange); null without a key. */
+  exportSlashingProtection(): Interchange | null;
+  /** Merges another machine's record for this key. Throws on a malformed document or another chain. */
+  importSlashingProtection(doc: unknown): { imported: number; watermark: number };
+  /** Clears a doppelganger halt; false when signing was not halted. */
+  resumeSigning(): boolean;
 }

@@ -18,6 +18,12 @@ export interface NodeOptions {
    * itself (Kadcast) turns it off.
    */
   readonly relay?: boolean;
+  /**
+   * Halt signing when a message signed with this node's key arrives that it did not sign
+   * (another machine holds the key). Default true; the simulator's byzantine actors sign behind
+   * their node's back, so it turns this off for them.
+   */
+  readonly doppelgangerProtection?: boolean;
 }
 
 export type LogLevel = "debug" | "info" | "warn" | "error";

@@ -8,7 +8,7 @@
  */
 
 import type { Attestation } from "../../protocol/attestation.js";
-import { StepKind, VoteKind } from "../../protocol/attestation.js";
+import { StepKind, VoteKind, voteSigningMessage } from "../../protocol/attestation.js";
 import {
   type Block,
   blockHash,
@@ -27,6 +27,7 @@ import { hash } from "../../protocol/hash.js";
 import { DEFAULT_MEMPOOL_OPTIONS, Mempool } from "../../protocol/mempool.js";
 import { decodeMessage, encodeMessage, type Message, MessageType, roundOf } from "../../protocol/messages.js";
 import { LIMITS } from "../../protocol/params.js";
+import { type BlockIncentives, type StakeRecord, stakeWeight } from "../../protocol/stake.js";
 import type { Account } from "../../protocol/state.js";
 import { decodeTransaction, type Transaction, TxKind, transactionIdHex } from "../../protocol/transaction.js";
 import { checkAffordable, checkTransferStatic } from "../../protocol/transfer.js";
@@ -38,18 +39,19 @@ import {
   verifyTransactionSignatures,
 } from "../executor/execute-block.js";
 import { admitShielded } from "../executor/shielded.js";
-import { Chain } from "./chain.js";
+import { Chain, type SlashView } from "./chain.js";
 import { Consensus, type ConsensusHost, type RoundInput } from "./consensus.js";
 import { ContractQueries } from "./contract-queries.js";
 import { checkFault, type FaultContext, missedGenerations } from "./fault-rules.js";
 import { labelOfHeader } from "./finality.js";
+import { blockIncentives, type IncentiveHeader } from "./incentives.js";
 import type { BlockView, NodeApi, NodeStatus, ResourceUsage, TransactionView } from "./node-api.js";
 import type { Logger, NodeDeps, NodeOptions } from "./node-options.js";
 import { Label } from "./ports.js";
 import { RoundCommittees } from "./round-committees.js";
 import { verifySeed } from "./seed.js";
 import { ShieldedQueries } from "./shielded-queries.js";
-import { SigningGuard } from "./signing-guard.js";
+import { type GuardHalt, type Interchange, SigningGuard } from "./signing-guard.js";
 import type { Provisioner } from "./sortition.js";
 import { verifyAttestation } from "./step-votes-verifier.js";
 import { BlsVoteCrypto, type VoteCrypto } from "./vote-crypto.js";
@@ -62,6 +64,7 @@ const SYNC_REQUEST_TIMEOUT_MS = 2_000;
 const MAX_EXECUTED_CANDIDATES = 64;
 const META_ITERATION = "consensus/iteration";
 const META_CANDIDATE = "consensus/candidate";
+const META_GENERATED = "duties/generated";
 /** Peers each first-seen message is relayed to. */
 const RELAY_FANOUT = 3;
 /** Message hashes remembered for de-duplication (a few rounds of a 64-member committee). */
@@ -74,6 +77,31 @@ const MAX_CACHED_COMMITTEES = 16;
 const FAR_FUTURE_ROUNDS = LIMITS.blocksPerRequest;
 /** Next-round messages kept for replay (a round's worth for a 64-member committee and more). */
 const MAX_EARLY_MESSAGES = 512;
+/** Slashes listed per provisioner by `stakeInfo`. */
+const MAX_LISTED_SLASHES = 32;
+
+export interface Duties {
+  readonly proposals: number;
+  readonly validationVotes: number;
+  readonly ratificationVotes: number;
+  readonly blocksGenerated: number;
+  /** Set when a doppelganger halted signing (signing-guard.ts). */
+  readonly halted: GuardHalt | null;
+}
+
+function u64Bytes(n: number): Uint8Array {
+  const v = new Uint8Array(8);
+  new DataView(v.buffer).setBigUint64(0, BigInt(n), true);
+  return v;
+}
+
+export interface StakeInfo {
+  readonly record: StakeRecord;
+  readonly eligible: boolean;
+  /** Sortition weight in the next round (0 when immature, suspended or below the minimum). */
+  readonly weight: bigint;
+  readonly slashes: readonly SlashView[];
+}
 
 const noLog: Logger = () => {};
 
@@ -92,7 +120,6 @@ export class Node implements NodeApi, ConsensusHost {
   private readonly chain: Chain;
   private readonly mempool: Mempool;
   private readonly consensus: Consensus;
-  private readonly provisioners: readonly Provisioner[];
   private readonly genesisHashHex: string;
   private readonly executed = new Map<string, ExecutionResult>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -112,6 +139,8 @@ export class Node implements NodeApi, ConsensusHost {
   private readonly committeeCache = new Map<string, RoundCommittees>();
   /** Hashes of messages already received (bounded, oldest forgotten first). */
   private readonly seen = new BoundedSet(MAX_SEEN_MESSAGES);
+  /** Blocks of this node's key accepted on this chain (restarts included). */
+  private blocksGenerated = 0;
 
   constructor(
     private readonly options: NodeOptions,
@@ -124,15 +153,39 @@ export class Node implements NodeApi, ConsensusHost {
     this.chain = Chain.open(g, deps.store);
     this.genesisHashHex = toHex(genesisHash(g));
     this.mempool = new Mempool(options.mempool ?? DEFAULT_MEMPOOL_OPTIONS);
-    // Eligibility: stake at or above the minimum (staking and maturity come with the staking issue).
-    this.provisioners = g.provisioners.filter((p) => p.stake >= g.params.consensus.minimumStake);
     this.crypto = deps.voteCrypto ?? new BlsVoteCrypto();
-    for (const p of this.provisioners) this.crypto.checkPublicKey(p.publicKey);
     this.guard =
       options.provisionerKey === null
         ? null
         : new SigningGuard(options.provisionerKey, deps.store, this.crypto);
     this.consensus = new Consensus(this);
+    const generated = deps.store.getMeta(META_GENERATED);
+    if (generated !== undefined && generated.length === 8)
+      this.blocksGenerated = Number(
+        new DataView(generated.buffer, generated.byteOffset, 8).getBigUint64(0, true),
+      );
+  }
+
+  exportSlashingProtection(): Interchange | null {
+    return this.guard?.exportInterchange(this.genesisHashHex) ?? null;
+  }
+
+  importSlashingProtection(doc: unknown): { imported: number; watermark: number } {
+    if (this.guard === null) throw new Error("this node holds no provisioner key");
+    return this.guard.importInterchange(doc, this.genesisHashHex);
+  }
+
+  resumeSigning(): boolean {
+    if (this.guard?.halted == null) return false;
+    this.guard.resume();
+    this.log("warn", "signing-resumed", {});
+    return true;
+  }
+
+  /** What this node's provisioner key did (operator status, metrics); null without a key. */
+  duties(): Duties | null {
+    if (this.guard === null) return null;
+    return { ...this.guard.signed, blocksGenerated: this.blocksGenerated, halted: this.guard.halted };
   }
 
   /** Starts the round above the stored tip, at the iteration persisted before a restart. */
@@ -368,6 +421,13 @@ export class Node implements NodeApi, ConsensusHost {
     let result: ExecutionResult | null = null;
     const timestampMs = Math.max(this.now(), tip.block.header.timestampMs + this.params.minBlockTimeMs);
     const blockCtx = { height: round.round, timestampMs };
+    const faults = this.faultsToInclude(round.round);
+    const generator = this.guard!.key.publicKey;
+    const prevAttestation = tip.height === 0 ? null : this.chain.tipAttestation;
+    const incentives = this.incentivesOf(
+      { height: round.round, generator, prevAttestation, failedIterations },
+      faults,
+    );
     // Mempool signatures were verified at admission. Drop transactions that no longer execute
     // (the selection is conservative, so this is rare); at most one retry per transaction.
     for (let attempt = 0; attempt <= txs.length; attempt++) {
@@ -376,6 +436,8 @@ export class Node implements NodeApi, ConsensusHost {
           chainId: this.chainId,
           params: exec,
           block: blockCtx,
+          consensus: this.params,
+          incentives,
         });
         break;
       } catch (e) {
@@ -389,20 +451,19 @@ export class Node implements NodeApi, ConsensusHost {
       }
     }
     if (result === null) throw new Error("could not build a candidate");
-    const faults = this.faultsToInclude(round.round);
     const header = {
       version: 1,
       height: round.round,
       timestampMs,
       prevHash: tip.hash,
       seed,
-      generator: this.guard!.key.publicKey,
+      generator,
       txRoot: transactionsRoot(txs),
       stateRoot: result.stateRoot,
       faultRoot: faultsRoot(faults),
       gasUsed: result.gasUsed,
       iteration,
-      prevAttestation: tip.height === 0 ? null : this.chain.tipAttestation,
+      prevAttestation,
       failedIterations,
       signature: new Uint8Array(BLS_SIGNATURE_BYTES),
     };
@@ -458,9 +519,45 @@ export class Node implements NodeApi, ConsensusHost {
     };
   }
 
-  /** Eligible provisioners (stake at or above the minimum) in sortition order. */
+  /** Eligible provisioners of the next round (matured, not suspended) in sortition order. */
   provisionerList(): readonly Provisioner[] {
-    return this.provisioners;
+    return this.chain.provisionersFor(this.chain.tip.height + 1);
+  }
+
+  /** A provisioner key's stake record and its slashes (RPC, operator status). */
+  stakeInfo(publicKey: Uint8Array): StakeInfo | undefined {
+    const record = this.chain.stakeOf(publicKey);
+    if (record === undefined) return undefined;
+    const round = this.chain.tip.height + 1;
+    return {
+      record,
+      eligible: this.provisionerList().some((p) => bytesEqual(p.publicKey, publicKey)),
+      weight: stakeWeight(record, round, this.params),
+      slashes: this.chain.slashesOf(publicKey, MAX_LISTED_SLASHES),
+    };
+  }
+
+  /** True for any key with a stake record (eligible or not): such a key may hold a peer link. */
+  isStaked(publicKey: Uint8Array): boolean {
+    return this.chain.isStaked(publicKey);
+  }
+
+  /**
+   * Rewards and slashes of a block at the tip + 1 (protocol/stake.ts), once its fees are known:
+   * committees of its own round (missed generations) and of the tip's (the attestation it carries).
+   */
+  private incentivesOf(
+    header: IncentiveHeader,
+    faults: readonly FaultProof[],
+  ): (fees: bigint) => BlockIncentives {
+    const tip = this.chain.tip;
+    const committees = this.committeesOf(header.height);
+    const parent =
+      tip.height === 0
+        ? null
+        : { committees: this.committeesOf(tip.height), iteration: tip.block.header.iteration };
+    const devFund = this.options.genesis.devFund;
+    return (fees) => blockIncentives(header, faults, fees, committees, parent, devFund);
   }
 
   /** Generator and committees of the round in progress at its current iteration (explorer, RPC). */
@@ -493,7 +590,10 @@ export class Node implements NodeApi, ConsensusHost {
         round - 1 === this.chain.tip.height
           ? this.chain.tip.block.header.seed
           : decodeBlock(below.bytes).header.seed;
-      c = new RoundCommittees(round, seed, this.provisioners, this.params);
+      const provisioners = this.chain.provisionersFor(round);
+      // Keys are checked (and kept decoded) once they can be elected.
+      for (const p of provisioners) this.crypto.checkPublicKey(p.publicKey);
+      c = new RoundCommittees(round, seed, provisioners, this.params);
       if (this.committeeCache.size >= MAX_CACHED_COMMITTEES) {
         const oldest = this.committeeCache.keys().next().value;
         if (oldest !== undefined) this.committeeCache.delete(oldest);
@@ -582,7 +682,11 @@ export class Node implements NodeApi, ConsensusHost {
 
   private commit(block: Block, result: ExecutionResult, attestation: Attestation): void {
     const missed = missedGenerations(block.header, this.committeesOf(block.header.height));
-    const label = this.chain.commit(block, result.overlay, attestation, result.receipts);
+    const label = this.chain.commit(block, result.overlay, attestation, result.receipts, result.incentives);
+    for (const e of result.incentives) {
+      if (e.kind !== "reward")
+        this.log("warn", e.kind, { height: e.height, provisioner: toHex(e.provisioner), amount: e.amount });
+    }
     for (const m of missed) {
       this.log("info", "fault-missed-generation", {
         round: block.header.height,
@@ -592,6 +696,12 @@ export class Node implements NodeApi, ConsensusHost {
     }
     this.mempool.prune(this.chain.state);
     for (const f of block.faults) this.pendingFaults.delete(faultKey(f));
+    if (this.guard !== null && bytesEqual(block.header.generator, this.guard.key.publicKey)) {
+      this.blocksGenerated += 1;
+      this.deps.store.transaction(() =>
+        this.deps.store.putMeta(META_GENERATED, u64Bytes(this.blocksGenerated)),
+      );
+    }
     this.log("info", "block-accepted", {
       height: block.header.height,
       iteration: block.header.iteration,
@@ -601,7 +711,44 @@ export class Node implements NodeApi, ConsensusHost {
     });
   }
 
+  /**
+   * Doppelganger check: a candidate or vote signed with this node's key that its guard did not
+   * sign means another machine holds the key. Signing halts (persistently) with an alert.
+   */
+  private watchOwnKey(m: Message): void {
+    const guard = this.guard;
+    if (guard === null || this.options.doppelgangerProtection === false) return;
+    const mine = guard.key.publicKey;
+    let slot: { round: number; iteration: number; step: StepKind; message: Uint8Array } | null = null;
+    if (m.type === MessageType.Candidate && bytesEqual(m.block.header.generator, mine)) {
+      const h = m.block.header;
+      slot = { round: h.height, iteration: h.iteration, step: StepKind.Proposal, message: headerHash(h) };
+    } else if (
+      (m.type === MessageType.Validation || m.type === MessageType.Ratification) &&
+      bytesEqual(m.signed.signer, mine)
+    ) {
+      const step = m.type === MessageType.Validation ? StepKind.Validation : StepKind.Ratification;
+      const { header, vote } = m.signed;
+      slot = {
+        round: header.round,
+        iteration: header.iteration,
+        step,
+        message: voteSigningMessage(this.chainId, header, step, vote),
+      };
+    }
+    if (slot === null) return;
+    // Only the current and the previous round: older records may be pruned.
+    if (guard.observe(slot.round, slot.iteration, slot.step, slot.message, this.chain.tip.height)) {
+      this.log("error", "doppelganger-detected", {
+        ...slot,
+        message: undefined,
+        reason: guard.halted?.reason,
+      });
+    }
+  }
+
   private async handle(peer: string, m: Message): Promise<void> {
+    this.watchOwnKey(m);
     switch (m.type) {
       case MessageType.Candidate:
         if (this.routeRound(peer, m.block.header.height, m)) await this.consensus.onCandidate(m.block);
@@ -921,6 +1068,8 @@ export class Node implements NodeApi, ConsensusHost {
       params: exec,
       verifier: this.deps.txVerifier,
       block: { height: h.height, timestampMs: h.timestampMs },
+      consensus: this.params,
+      incentives: this.incentivesOf(h, block.faults),
     });
     if (!bytesEqual(result.stateRoot, h.stateRoot)) fail("state root mismatch");
     if (result.gasUsed !== h.gasUsed) fail("gas used mismatch");
@@ -1021,7 +1170,10 @@ export class Node implements NodeApi, ConsensusHost {
   /** Balance check against committed state, then the mempool (nonce rules). Returns the id. */
   private addToMempool(tx: Transaction): string {
     if (tx.kind !== TxKind.ShieldedTransfer) checkAffordable(tx, this.chain.state);
-    checkContractAdmission(tx, this.chain.state);
+    checkContractAdmission(tx, this.chain.state, {
+      consensus: this.params,
+      height: this.chain.tip.height + 1,
+    });
     // Shielded: proof, root and nullifiers now, so a bad or double spend is refused at submit.
     admitShielded(tx, this.chainId, this.options.genesis.params.execution, this.chain.state);
     if (tx.kind === TxKind.ShieldedTransfer && this.mempool.spendsPendingNullifier(tx)) {

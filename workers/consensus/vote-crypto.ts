@@ -91,3 +91,34 @@ export class BlsVoteCrypto implements VoteCrypto {
     this.keys.get(publicKey);
   }
 }
+
+/** Counts the verifications made through `inner` (metrics: proof verifications per node). */
+export class CountingVoteCrypto implements VoteCrypto {
+  verifications = 0;
+  constructor(private readonly inner: VoteCrypto) {}
+  sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array {
+    return this.inner.sign(secretKey, message);
+  }
+  verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+    this.verifications += 1;
+    return this.inner.verify(publicKey, message, signature);
+  }
+  verifySameMessage(
+    publicKeys: readonly Uint8Array[],
+    message: Uint8Array,
+    signatures: readonly Uint8Array[],
+  ): boolean {
+    this.verifications += 1;
+    return this.inner.verifySameMessage(publicKeys, message, signatures);
+  }
+  aggregate(signatures: readonly Uint8Array[]): Uint8Array {
+    return this.inner.aggregate(signatures);
+  }
+  verifyAggregate(publicKeys: readonly Uint8Array[], message: Uint8Array, aggregate: Uint8Array): boolean {
+    this.verifications += 1;
+    return this.inner.verifyAggregate(publicKeys, message, aggregate);
+  }
+  checkPublicKey(publicKey: Uint8Array): void {
+    this.inner.checkPublicKey(publicKey);
+  }
+}

@@ -8,18 +8,25 @@
  * that reverts does not make a transaction invalid: its receipt says so.
  */
 
-import { toHex } from "../../protocol/bytes.js";
+import { bytesEqual, toHex } from "../../protocol/bytes.js";
 import type { SignatureVerifier } from "../../protocol/ed25519.js";
 import { isProtocolError, ProtocolError } from "../../protocol/errors.js";
-import type { ExecutionParams } from "../../protocol/params.js";
+import type { ConsensusParams, ExecutionParams } from "../../protocol/params.js";
 import { type Receipt, transferReceipt } from "../../protocol/receipt.js";
 import { recordRoot } from "../../protocol/shielded-state.js";
+import {
+  applyBlockIncentives,
+  type BlockIncentives,
+  type IncentiveEvent,
+  STAKE_CONTRACT_ID,
+} from "../../protocol/stake.js";
 import { type AccountState, StateOverlay } from "../../protocol/state.js";
 import { type Transaction, TxKind, transactionSigningHash } from "../../protocol/transaction.js";
 import { applyTransfer } from "../../protocol/transfer.js";
 import type { ZkHost } from "./contracts/frame.js";
 import { applyCall, applyDeploy } from "./contracts/runtime.js";
 import { applyShieldedDeposit, applyShieldedTransfer } from "./shielded.js";
+import { applyStakeTx } from "./stake-call.js";
 
 export interface ExecutionResult {
   readonly overlay: StateOverlay;
@@ -28,6 +35,8 @@ export interface ExecutionResult {
   readonly fees: bigint;
   /** One per transaction, in block order. */
   readonly receipts: readonly Receipt[];
+  /** Rewards and slashes of the block (empty without `ExecutionContext.incentives`). */
+  readonly incentives: readonly IncentiveEvent[];
 }
 
 export interface ExecutionContext {
@@ -40,6 +49,13 @@ export interface ExecutionContext {
    */
   readonly block?: { readonly height: number; readonly timestampMs: number };
   readonly zk?: ZkHost;
+  /** Consensus parameters: the stake contract's rules (minimum stake, epochs, slashing). */
+  readonly consensus?: ConsensusParams;
+  /**
+   * The block's rewards and slashes, given its fees (protocol/stake.ts), applied after the
+   * transactions. Nodes always pass it; transfer-only tests and tools may leave it out.
+   */
+  readonly incentives?: (fees: bigint) => BlockIncentives;
 }
 
 /** Verifies all signatures of `txs` in one batch; throws TX_BAD_SIGNATURE naming the first bad one. */
@@ -105,8 +121,11 @@ export function applyTransactions(
       if (tx.kind === TxKind.Transfer) {
         receipt = transferReceipt(applyTransfer(tx, overlay, ctx.chainId, ctx.params).gasUsed);
       } else if (tx.kind === TxKind.Deploy) receipt = applyDeploy(tx, overlay, env);
-      else if (tx.kind === TxKind.Call) receipt = applyCall(tx, overlay, env);
-      else if (tx.kind === TxKind.ShieldedDeposit) {
+      else if (tx.kind === TxKind.Call) {
+        receipt = bytesEqual(tx.contract, STAKE_CONTRACT_ID)
+          ? applyStakeTx(tx, overlay, env, consensusOf(ctx))
+          : applyCall(tx, overlay, env);
+      } else if (tx.kind === TxKind.ShieldedDeposit) {
         receipt = applyShieldedDeposit(tx, overlay, ctx.chainId, ctx.params);
         notesAdded = true;
       } else {
@@ -130,5 +149,14 @@ export function applyTransactions(
       {},
     );
   }
-  return { overlay, stateRoot: state.rootWith(overlay), gasUsed, fees, receipts };
+  const incentives =
+    ctx.incentives === undefined ? [] : applyBlockIncentives(overlay, ctx.incentives(fees), consensusOf(ctx));
+  return { overlay, stateRoot: state.rootWith(overlay), gasUsed, fees, receipts, incentives };
+}
+
+function consensusOf(ctx: Omit<ExecutionContext, "verifier">): ConsensusParams {
+  if (ctx.consensus === undefined) {
+    throw new ProtocolError("BLOCK_INVALID", "stake calls and incentives need the consensus parameters", {});
+  }
+  return ctx.consensus;
 }

@@ -21,6 +21,7 @@ import { accountRoutes } from "./routes/accounts.js";
 import { archiveRoutes } from "./routes/archive.js";
 import { blockRoutes } from "./routes/blocks.js";
 import { contractRoutes } from "./routes/contracts.js";
+import { metricsRoutes } from "./routes/metrics.js";
 import { operatorRoutes } from "./routes/operator.js";
 import { p2pRoutes } from "./routes/p2p.js";
 import { rpcRoutes } from "./routes/rpc.js";
@@ -94,7 +95,7 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
     c.set("directory", directory);
     c.set("nodeIndex", index);
     c.set("node", caches.wrap(directory.node(index), index));
-    if (!c.req.path.startsWith("/v1/operator")) {
+    if (!c.req.path.startsWith("/v1/operator") && c.req.path !== "/metrics") {
       const admit = await admissionFor(c);
       c.set("admit", admit);
       const method = restMethodOf(c.req.method, c.req.path);
@@ -121,6 +122,7 @@ export function createGateway(directoryFor: (env: Env) => NodeDirectory): Hono<G
     return ns.get(ns.idFromName(`subs-${c.get("nodeIndex")}`)).fetch(c.req.raw);
   });
   app.route("/v1/operator", operatorRoutes);
+  app.route("/metrics", metricsRoutes);
   app.get("/v1/openapi.json", (c) => c.json(openApiDocument()));
   app.get("/", (c) => {
     // The page's one inline script and style; everything it loads comes from this origin.

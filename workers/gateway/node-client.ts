@@ -4,7 +4,7 @@
  * busy node answers 504 instead of holding the request: the gateway never waits on consensus.
  */
 
-import { devnetConfig, nodeName } from "../../durable/devnet-config.js";
+import { devnetConfig, hostedNodes, nodeName } from "../../durable/devnet-config.js";
 import type { Env } from "../../durable/env.js";
 import type {
   AccountJson,
@@ -19,6 +19,7 @@ import type {
   SubmitResult,
   TransactionJson,
 } from "../../durable/node-views.js";
+import type { NodeMetricsJson, ProvisionerStatusJson, StakeInfoJson } from "../../durable/operator-views.js";
 import { ApiError } from "./errors.js";
 
 export interface NodeClient {
@@ -30,6 +31,7 @@ export interface NodeClient {
   gasPrice(): Promise<{ minimum: string; suggested: string }>;
   committees(): Promise<CommitteesJson>;
   provisioners(): Promise<Array<{ publicKey: string; stake: string }>>;
+  stakeInfo(publicKeyHex: string): Promise<StakeInfoJson | null>;
   account(addressHex: string): Promise<AccountJson>;
   transaction(id: string): Promise<TransactionJson | null>;
   submitTransaction(bytes: Uint8Array): Promise<SubmitResult>;
@@ -56,12 +58,34 @@ export interface NodeClient {
   ensureStarted(): Promise<unknown>;
 }
 
+/** What the operator API asks of a node (durable/node-do.ts). */
+export interface OperatorClient {
+  installKey(
+    secretKeyHex: string | null,
+  ): Promise<
+    { ok: true; publicKey: string; proofOfPossession: string } | { ok: false; code: string; message: string }
+  >;
+  provisionerStatus(): Promise<ProvisionerStatusJson>;
+  exportSlashingProtection(): Promise<unknown>;
+  importSlashingProtection(
+    doc: unknown,
+  ): Promise<
+    { ok: true; imported: number; watermark: number } | { ok: false; code: string; message: string }
+  >;
+  resumeSigning(): Promise<{ resumed: boolean }>;
+  metrics(): Promise<NodeMetricsJson | null>;
+}
+
 export interface NodeDirectory {
   /** Number of nodes; valid indexes are 0..size-1. */
   readonly size: number;
   /** The indexes this deployment hosts when not all of them (DEVNET_LOCAL_NODES). */
   readonly local?: readonly number[];
   node(index: number): NodeClient;
+  /** The operator side of a hosted node (absent in tests that fake only the public side). */
+  operator?(index: number): OperatorClient;
+  /** Operator provisioner slots of this deployment. */
+  readonly operatorSlots?: readonly number[];
 }
 
 /** A node call that takes longer than this answers 504 NODE_TIMEOUT. */
@@ -88,10 +112,14 @@ export async function withDeadline<T>(
 
 /** The NodeDOs of this deployment, by index (`node-<i>`). */
 export function durableDirectory(env: Env): NodeDirectory {
-  const { nodes, local } = devnetConfig(env);
+  const config = devnetConfig(env);
+  const hosted = hostedNodes(config);
+  const size = config.nodes + config.operatorSlots.length;
   return {
-    size: nodes,
-    ...(local.length < nodes ? { local } : {}),
+    size,
+    ...(hosted.length < size ? { local: hosted } : {}),
     node: (index) => env.NODE.get(env.NODE.idFromName(nodeName(index))) as unknown as NodeClient,
+    operator: (index) => env.NODE.get(env.NODE.idFromName(nodeName(index))) as unknown as OperatorClient,
+    operatorSlots: config.operatorSlots,
   };
 }

@@ -4,19 +4,32 @@
  * user learns it from the submit call instead of from a paid, reverted receipt.
  */
 
-import { toHex } from "../../../protocol/bytes.js";
+import { bytesEqual, toHex } from "../../../protocol/bytes.js";
 import { codeKey, contractKey, decodeContractRecord } from "../../../protocol/contract-keys.js";
 import { ProtocolError } from "../../../protocol/errors.js";
+import type { ConsensusParams } from "../../../protocol/params.js";
+import { planStakeCall, STAKE_CONTRACT_ID } from "../../../protocol/stake.js";
 import type { StateReader } from "../../../protocol/state.js";
 import { type Transaction, TxKind } from "../../../protocol/transaction.js";
 import { compileContract } from "./runtime.js";
 
-export function checkContractAdmission(tx: Transaction, state: StateReader): void {
+/** Where a stake call would run: the consensus rules and the next block's height. */
+export interface StakeAdmission {
+  readonly consensus: ConsensusParams;
+  readonly height: number;
+}
+
+export function checkContractAdmission(tx: Transaction, state: StateReader, stake?: StakeAdmission): void {
   if (tx.kind === TxKind.Deploy) {
     compileContract(tx.code);
     return;
   }
   if (tx.kind !== TxKind.Call) return;
+  if (bytesEqual(tx.contract, STAKE_CONTRACT_ID)) {
+    // The stake contract is native: its own checks (owner, proof of possession, minimum).
+    if (stake !== undefined) planStakeCall(state, tx, stake.height, stake.consensus);
+    return;
+  }
   const record = state.getEntry(contractKey(tx.contract));
   if (record === undefined) {
     throw new ProtocolError("CONTRACT_NOT_FOUND", `no contract ${toHex(tx.contract)}`, {

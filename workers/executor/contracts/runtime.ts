@@ -233,7 +233,12 @@ class Execution {
 }
 
 /** Charges the maximum fee and advances the nonce up front; returns the function that settles. */
-function prepay(tx: DeployTx | CallTx, overlay: StateOverlay, chainId: string, params: ExecutionParams) {
+export function prepay(
+  tx: DeployTx | CallTx,
+  overlay: StateOverlay,
+  chainId: string,
+  params: ExecutionParams,
+) {
   checkTransferStatic(tx, chainId, params);
   checkTransferAgainst(tx, overlay);
   const sender = overlay.getAccount(tx.from);

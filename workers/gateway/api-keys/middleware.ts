@@ -17,6 +17,7 @@ const REST_METHODS: ReadonlyArray<readonly [string, RegExp, string]> = [
   ["GET", /^\/v1\/node\/status$/, "node_status"],
   ["GET", /^\/v1\/node\/committees$/, "consensus_committees"],
   ["GET", /^\/v1\/node\/provisioners$/, "consensus_provisioners"],
+  ["GET", /^\/v1\/node\/stakes\/[^/]+$/, "stake_info"],
   ["GET", /^\/v1\/blocks\/latest$/, "block_latest"],
   ["GET", /^\/v1\/blocks\/hash\/[^/]+$/, "block_byHash"],
   ["GET", /^\/v1\/blocks\/[^/]+$/, "block_byHeight"],

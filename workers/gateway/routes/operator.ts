@@ -1,16 +1,19 @@
 /**
- * Operator API, API keys part (`/v1/operator/api-keys`): create (the secret is shown once),
- * list with usage, show, revoke. Bearer auth with the `OPERATOR_TOKEN` Workers secret; without
- * that secret the operator API answers 403 OPERATOR_API_DISABLED: never open by default.
+ * Operator API, bearer auth with the `OPERATOR_TOKEN` Workers secret; without that secret it
+ * answers 403 OPERATOR_API_DISABLED: never open by default.
+ * - `/v1/operator/api-keys`: create (the secret is shown once), list with usage, show, revoke.
+ * - `/v1/operator/provisioners`: provisioner keys, status and slashing protection
+ *   (routes/provisioners.ts, docs/STAKING.md).
  */
 
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { KEY_LIMITS, type KeyConfig } from "../api-keys/limits.js";
 import { keyIdOf } from "../api-keys/middleware.js";
 import type { GatewayEnv } from "../app.js";
 import { readJsonObject } from "../body.js";
 import { ApiError } from "../errors.js";
+import { provisionerRoutes } from "./provisioners.js";
 
 export const operatorRoutes = new Hono<GatewayEnv>();
 
@@ -37,7 +40,11 @@ function sameSecret(a: string, b: string): boolean {
   return diff === 0;
 }
 
-operatorRoutes.use("*", async (c, next) => {
+/**
+ * Operator authentication, shared with /metrics: 403 OPERATOR_API_DISABLED without the
+ * OPERATOR_TOKEN secret (never open by default), 401 OPERATOR_UNAUTHORIZED without its bearer.
+ */
+export function requireOperator(c: Context<GatewayEnv>): void {
   const token = c.env?.OPERATOR_TOKEN;
   if (token === undefined || token.length === 0) {
     throw new ApiError(
@@ -58,10 +65,22 @@ operatorRoutes.use("*", async (c, next) => {
       },
     );
   }
-  if (c.env.API_KEYS === undefined)
-    throw new ApiError(503, "API_KEYS_UNAVAILABLE", "API_KEYS binding missing");
+}
+
+operatorRoutes.use("*", async (c, next) => {
+  requireOperator(c);
   await next();
 });
+
+operatorRoutes.route("/", provisionerRoutes);
+
+for (const path of ["/api-keys", "/api-keys/*"]) {
+  operatorRoutes.use(path, async (c, next) => {
+    if (c.env.API_KEYS === undefined)
+      throw new ApiError(503, "API_KEYS_UNAVAILABLE", "API_KEYS binding missing");
+    await next();
+  });
+}
 
 function keyStub(env: GatewayEnv["Bindings"], id: string) {
   const ns = env.API_KEYS!;

@@ -189,6 +189,15 @@ export const METHODS: Readonly<Record<string, RpcMethod>> = {
     params: z.object({}).strict(),
     run: ({ node }) => withDeadline("provisioners", node.provisioners()),
   }),
+  stake_info: method({
+    summary: "A provisioner key's stake record: value, maturity, rewards, unbonding, suspension, slashes",
+    params: z.object({ publicKey: z.string().regex(/^[0-9a-fA-F]{96}$/, "96 hex characters") }).strict(),
+    run: async ({ node }, p) => {
+      const info = await withDeadline("stakeInfo", node.stakeInfo(p.publicKey));
+      if (info === null) throw new ApiError(404, "STAKE_NOT_FOUND", `no stake for ${p.publicKey}`);
+      return info;
+    },
+  }),
   consensus_committees: method({
     summary: "Generator and committees (members with credits) of the round in progress",
     params: z.object({}).strict(),
