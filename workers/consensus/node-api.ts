@@ -9,6 +9,7 @@ import type { Account } from "../../protocol/state.js";
 import type { Transaction } from "../../protocol/transaction.js";
 import type { ContractQueries } from "./contract-queries.js";
 import type { Label } from "./ports.js";
+import type { SyncProgress } from "./sync.js";
 
 export interface NodeStatus {
   readonly chainId: string;
@@ -22,6 +23,8 @@ export interface NodeStatus {
   readonly mempoolSize: number;
   readonly syncing: boolean;
   readonly peers: number;
+  /** Catch-up progress: tip height, the highest height a peer has shown, blocks/s (sync.ts). */
+  readonly sync?: SyncProgress;
 }
 
 export interface BlockView {
