@@ -12,8 +12,9 @@
  * treated as torn when read. When the log holds more than `compactAfterRecords` records it is
  * rewritten on open as one snapshot record (written beside it, fsynced, renamed over it).
  *
- * Why not SQLite: better-sqlite3 needs a native build or a prebuilt download, which this
- * project's machines cannot fetch, and node:sqlite is missing from the Node 20 that runs npm.
+ * Why not SQLite: better-sqlite3 12's prebuilt download cannot be fetched here, so npm falls
+ * back to compiling SQLite from source (still compiling after 4 minutes on this shared 2-core
+ * machine, and again in every clean CI install); node:sqlite is missing from the Node 20 on PATH.
  *
  *   const store = FileChainStore.open("/var/lib/dusk-edge/node-3.log");
  */
