@@ -13,7 +13,7 @@
  */
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism, loadavg } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodeMessage, encodeMessage, MessageType } from "../protocol/messages.js";
@@ -25,6 +25,8 @@ const BLOCKS = Number(process.env.SYNC_BENCH_BLOCKS ?? 10_000);
 const GOAL_BLOCKS_PER_S = 100;
 /** Block requests answered per /run request: one response (64 blocks), a few seconds. */
 const ANSWERS_PER_RUN = 1;
+/** Object restarts tolerated (each resumes from the stored tip; see runWorkerd). */
+const MAX_RESTARTS = 20;
 const load = () => loadavg()[0]!.toFixed(2);
 
 /** The chain as encoded Blocks messages of 64 blocks, the last with the tip attestation; cached. */
@@ -81,7 +83,7 @@ async function runWorkerd(messages: readonly Uint8Array[]) {
     config: join(ROOT, "bench/wrangler.sync-bench.jsonc"),
     ip: "127.0.0.1",
     logLevel: process.env.SYNC_BENCH_LOG === "1" ? "log" : "error",
-    persistTo: join(ROOT, ".wrangler/bench/sync-state"),
+    persistTo: join(tmpdir(), "dusk-edge-sync-bench-state"),
     experimental: { disableExperimentalWarning: true, disableDevRegistry: true, watch: false },
   });
   try {
@@ -91,30 +93,47 @@ async function runWorkerd(messages: readonly Uint8Array[]) {
       if (!r.ok) throw new Error(`POST ${path}: ${r.status} ${text.slice(0, 300)}`);
       return JSON.parse(text) as Record<string, unknown>;
     };
+    /** Uploads the chain and opens the node; resolves to the height it starts from. */
+    const load = async () => {
+      for (const m of messages) await post("/upload", m);
+      return (await post("/start")).height as number;
+    };
     await post("/reset");
-    for (const m of messages) await post("/upload", m);
-    await post("/start");
+    let height = await load();
     let insideMs = 0;
-    let height = 0;
+    let counted = 0;
+    let restarts = 0;
     const wall = performance.now();
     let lastReport = wall;
     while (height < BLOCKS) {
-      const r = (await post(`/run?answers=${ANSWERS_PER_RUN}`)) as {
-        height: number;
-        ms: number;
-        given: number;
-      };
+      let r: { height: number; ms: number; given: number };
+      try {
+        r = (await post(`/run?answers=${ANSWERS_PER_RUN}`)) as typeof r;
+      } catch (e) {
+        // Seen here: local workerd drops the object mid-run now and then ("Network connection
+        // lost", nothing from workerd). The synced blocks are in its SQLite: upload the chain it
+        // serves again and reopen the node, which resumes from its stored tip. Neither the lost
+        // run's time nor the blocks it stored are counted.
+        if (restarts >= MAX_RESTARTS || !String(e).includes("Network connection lost")) throw e;
+        restarts += 1;
+        process.stderr.write(
+          `  [sync] the object restarted near height ${height}; resuming from its stored tip\n`,
+        );
+        height = await load();
+        continue;
+      }
       insideMs += r.ms;
       if (r.given === 0 && r.height === height) throw new Error(`sync stalled at height ${height}`);
+      counted += r.height - height;
       height = r.height;
       if (performance.now() - lastReport > 15_000) {
         lastReport = performance.now();
         process.stderr.write(
-          `  [sync] height ${height}/${BLOCKS}, ${(height / (insideMs / 1000)).toFixed(1)} blocks/s so far\n`,
+          `  [sync] height ${height}/${BLOCKS}, ${(counted / (insideMs / 1000)).toFixed(1)} blocks/s so far\n`,
         );
       }
     }
-    return { height, insideMs, wallMs: performance.now() - wall };
+    return { height, counted, insideMs, wallMs: performance.now() - wall, restarts };
   } finally {
     await worker.stop();
   }
@@ -127,11 +146,15 @@ const blocks = messages.reduce((n, m) => {
   return n + (d.type === MessageType.Blocks ? d.blocks.length : 0);
 }, 0);
 const w = await runWorkerd(messages);
-const rate = w.height / (w.insideMs / 1000);
+const rate = w.counted / (w.insideMs / 1000);
+const verdict = rate >= GOAL_BLOCKS_PER_S ? "PASS" : `MISS (${(GOAL_BLOCKS_PER_S / rate).toFixed(1)}x short)`;
 console.log(
   `  workerd  full sync of ${blocks} blocks (1 provisioner; per block: 2 attestation aggregates, generator signature, seed)` +
-    `\n           ${w.height} blocks in ${(w.insideMs / 1000).toFixed(1)} s inside the Worker = ${rate.toFixed(1)} blocks/s` +
-    `   goal >= ${GOAL_BLOCKS_PER_S} blocks/s  ${rate >= GOAL_BLOCKS_PER_S ? "PASS" : `MISS (${(GOAL_BLOCKS_PER_S / rate).toFixed(1)}x short)`}` +
-    `\n           wall time from Node ${(w.wallMs / 1000).toFixed(1)} s; ${availableParallelism()} CPUs, load ${loadBefore} before, ${load()} after`,
+    `\n           ${w.counted} blocks in ${(w.insideMs / 1000).toFixed(1)} s inside the Worker = ${rate.toFixed(1)} blocks/s` +
+    `   goal >= ${GOAL_BLOCKS_PER_S} blocks/s  ${verdict}` +
+    `\n           wall time from Node ${(w.wallMs / 1000).toFixed(1)} s; ${availableParallelism()} CPUs, load ${loadBefore} before, ${load()} after` +
+    (w.restarts > 0
+      ? `\n           the object restarted ${w.restarts} time(s) and resumed from its stored tip (those runs not counted)`
+      : ""),
 );
 console.log("  checkpoint sync (goal <= 30 s): not built yet (issue 11 part 3), not measured");

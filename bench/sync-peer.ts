@@ -13,16 +13,30 @@ import type { Transport } from "../workers/consensus/ports.js";
 
 export const CHAIN_PEER = "chain-peer";
 
+/** The chain a `ChainPeer` serves: heights 1..height. */
+export interface ChainSource {
+  readonly height: number;
+  readonly tipAttestation: Attestation;
+  /** Blocks `from`..`from + count - 1`, clipped to the chain. */
+  blocks(from: number, count: number): Block[];
+}
+
+/** A chain held as decoded blocks (tests). */
+export function arraySource(blocks: readonly Block[], tipAttestation: Attestation): ChainSource {
+  return {
+    height: blocks.length,
+    tipAttestation,
+    blocks: (from, count) => blocks.slice(from - 1, from - 1 + count),
+  };
+}
+
 export class ChainPeer {
   private readonly asked: Uint8Array[] = [];
-  /** Answers encoded once per range, so the serving side costs little in a measurement. */
-  private readonly answers = new Map<string, Uint8Array>();
   requests = 0;
 
   constructor(
-    private readonly blocks: readonly Block[],
-    private readonly tipAttestation: Attestation,
-    /** Changes a block as served (a bad peer), by height. */
+    private readonly source: ChainSource,
+    /** Changes a block as served (a bad peer). */
     private readonly tamper: ((block: Block) => Block) | null = null,
   ) {}
 
@@ -38,23 +52,12 @@ export class ChainPeer {
   }
 
   answer(fromHeight: number, count: number): Uint8Array {
-    const key = `${fromHeight}/${count}`;
-    let bytes = this.answers.get(key);
-    if (bytes === undefined) {
-      const out = this.blocks.slice(fromHeight - 1, fromHeight - 1 + count);
-      const blocks = this.tamper === null ? out : out.map(this.tamper);
-      const last = blocks[blocks.length - 1];
-      const tipAttestation =
-        last !== undefined && last.header.height === this.blocks.length ? this.tipAttestation : null;
-      bytes = encodeMessage({ type: MessageType.Blocks, blocks, tipAttestation });
-      this.answers.set(key, bytes);
-    }
-    return bytes;
-  }
-
-  /** Pre-encodes the answers to the aligned requests a pipeline makes (outside a measurement). */
-  prepare(batch: number): void {
-    for (let from = 1; from <= this.blocks.length; from += batch) this.answer(from, batch);
+    const out = this.source.blocks(fromHeight, count);
+    const blocks = this.tamper === null ? out : out.map(this.tamper);
+    const last = blocks[blocks.length - 1];
+    const tipAttestation =
+      last !== undefined && last.header.height === this.source.height ? this.source.tipAttestation : null;
+    return encodeMessage({ type: MessageType.Blocks, blocks, tipAttestation });
   }
 
   /**

@@ -3,7 +3,7 @@
 // keeps a bounded pipeline of requests. The chain comes from the blst generator (bench/sync-chain.ts).
 import { beforeAll, describe, expect, it } from "vitest";
 import { type GeneratedChain, generateChain, SYNC_GENESIS_MS } from "../../bench/sync-chain.js";
-import { ChainPeer } from "../../bench/sync-peer.js";
+import { arraySource, ChainPeer } from "../../bench/sync-peer.js";
 import type { Block } from "../../protocol/block.js";
 import { PublicKeyCache } from "../../protocol/bls.js";
 import { NobleSignatureVerifier } from "../../protocol/ed25519.js";
@@ -56,7 +56,7 @@ class CountingBlsVoteCrypto extends BlsVoteCrypto {
 
 describe("batched sync", () => {
   it("a late joiner catches up with batch-verified blocks and reports progress", async () => {
-    const peer = new ChainPeer(chain.blocks, chain.tipAttestation);
+    const peer = new ChainPeer(arraySource(chain.blocks, chain.tipAttestation));
     const { node, logs, crypto } = await lateJoiner(peer);
     await node.onPeerConnected("chain-peer");
     await peer.drive(node);
@@ -91,7 +91,7 @@ describe("batched sync", () => {
         },
       };
     };
-    const peer = new ChainPeer(chain.blocks, chain.tipAttestation, tamper);
+    const peer = new ChainPeer(arraySource(chain.blocks, chain.tipAttestation), tamper);
     const { node, logs } = await lateJoiner(peer);
     await node.onPeerConnected("chain-peer");
     await peer.drive(node, 1);
@@ -144,15 +144,23 @@ describe("SyncPipeline", () => {
     expect(p.nextDeadline()).toBe(1_000);
     expect(p.plan(0, ["a"], 1_000).map((r) => r.fromHeight)).toEqual([1, 11]);
   });
-  it("stashes an early response (bounded) and hands it over once the tip reaches it", () => {
+  it("keeps early blocks (bounded), joins them into one run from the tip, and plans around them", () => {
     const p = new SyncPipeline(options);
     const block = (height: number) => ({ header: { height } }) as unknown as Block;
-    const early = { peer: "a", blocks: [block(11)], tipAttestation: null };
-    expect(p.stash(early)).toBe(true);
-    expect(p.takeNext(0)).toBeUndefined();
-    expect(p.takeNext(10)).toBe(early);
-    for (let i = 0; i < 3; i++) expect(p.stash({ ...early, blocks: [block(21 + 10 * i)] })).toBe(true);
-    expect(p.stash({ ...early, blocks: [block(51)] })).toBe(false);
+    const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => block(from + i));
+    // The held last block of a run (height 10) and the next range (11..20) that proves it.
+    expect(p.stash({ peer: "a", blocks: range(11, 10), tipAttestation: null })).toBe(true);
+    expect(p.takeRun(9)).toBeUndefined();
+    expect(p.stash({ peer: "a", blocks: range(10, 1), tipAttestation: null })).toBe(true);
+    p.observeTarget(100);
+    // Planning walks over kept ranges: 21 is the first gap.
+    expect(p.plan(9, ["a"], 0).map((r) => r.fromHeight)).toEqual([21, 31, 41]);
+    const run = p.takeRun(9);
+    expect(run?.blocks.map((b) => b.header.height)).toEqual(range(10, 11).map((b) => b.header.height));
+    expect(p.takeRun(9)).toBeUndefined();
+    for (let i = 0; i < 4; i++)
+      expect(p.stash({ peer: "a", blocks: range(51 + 10 * i, 10), tipAttestation: null })).toBe(true);
+    expect(p.stash({ peer: "a", blocks: range(91, 10), tipAttestation: null })).toBe(false);
   });
   it("reports blocks per second from the clock", () => {
     const p = new SyncPipeline(options);

@@ -727,21 +727,25 @@ export class Node implements NodeApi, ConsensusHost {
 
   /** Applies consecutive blocks from a peer, each proven by the attestation its child carries. */
   private async onBlocks(
-    peer: string,
-    blocks: readonly Block[],
-    tipAttestation: Attestation | null,
+    from: string,
+    response: readonly Block[],
+    responseAttestation: Attestation | null,
   ): Promise<void> {
+    let [peer, blocks, tipAttestation] = [from, response, responseAttestation];
     if (this.sync?.peer === peer) this.sync = null;
     this.syncPipe.answered({ peer, blocks, tipAttestation });
     const first = blocks[0];
-    if (first !== undefined && first.header.height > this.chain.tip.height + 1) {
-      // A pipelined range that arrived before the ones below it: kept (bounded) until they land.
+    if (first !== undefined && first.header.height > this.chain.tip.height) {
+      // Blocks above the tip join the kept ones (a range that came early, the held last block of
+      // the previous run) into one run from the tip up, once that run has begun (sync.ts).
       this.syncPipe.stash({ peer, blocks, tipAttestation });
-      return;
+      const run = this.syncPipe.takeRun(this.chain.tip.height);
+      if (run === undefined) return;
+      ({ peer, blocks, tipAttestation } = run);
+      if (bytesEqual(blocks[0]!.header.prevHash, this.chain.tip.hash)) this.proveRun(blocks, tipAttestation);
     }
-    if (first !== undefined && bytesEqual(first.header.prevHash, this.chain.tip.hash))
-      this.proveRun(blocks, tipAttestation);
     let applied = 0;
+    let held: readonly Block[] = [];
     let reverted = false;
     for (let i = 0; i < blocks.length; i++) {
       const block = blocks[i]!;
@@ -761,7 +765,10 @@ export class Node implements NodeApi, ConsensusHost {
         this.requestBlocks(peer, true, this.chain.finalizedHeight + 1);
         break;
       }
-      if (attestation === null) break;
+      if (attestation === null) {
+        held = blocks.slice(i); // waits for the child that carries its attestation
+        break;
+      }
       try {
         const result = await this.checkSyncedBlock(block, attestation);
         this.commit(block, result, attestation);
@@ -772,15 +779,15 @@ export class Node implements NodeApi, ConsensusHost {
       }
     }
     this.crypto.forget();
+    if (held[0]?.header.height === this.chain.tip.height + 1)
+      this.syncPipe.stash({ peer, blocks: held, tipAttestation: null });
     if (applied > 0 || reverted) {
       this.syncPipe.applied(this.chain.tip.height, this.now());
       this.log("info", "synced", { peer, blocks: applied, ...this.syncProgress() });
       this.consensus.stop();
       this.startRound(false);
-      const next = this.syncPipe.takeNext(this.chain.tip.height);
-      if (next !== undefined) return this.onBlocks(next.peer, next.blocks, next.tipAttestation);
-      // A full batch suggests the peer has more: keep up to maxInFlight ranges in flight.
-      if (blocks.length === LIMITS.blocksPerRequest) this.planSync();
+      // Keep up to maxInFlight ranges in flight while a peer shows more (sync.ts decides).
+      this.planSync();
     }
   }
 

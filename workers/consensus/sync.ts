@@ -42,7 +42,7 @@ export interface SyncProgress {
 }
 
 export class SyncPipeline {
-  private readonly inFlight = new Map<number, { peer: string; deadline: number }>();
+  private readonly inFlight = new Map<number, { peer: string; deadline: number; count: number }>();
   private readonly early = new Map<number, BlocksResponse>();
   private target = 0;
   /** Whether the last response suggested more blocks above it (a full batch). */
@@ -76,12 +76,24 @@ export class SyncPipeline {
     const n = this.options.batchBlocks;
     // Up to the target, or speculatively one window above the tip while responses come back full.
     const limit = Math.max(this.target, this.more ? tip + n * this.options.maxInFlight : 0);
-    for (let from = tip + 1; from <= limit && this.inFlight.size < this.options.maxInFlight; from += n) {
-      if (this.inFlight.has(from) || this.early.has(from)) continue;
+    // Walk up from the tip over what is asked for or kept, and ask for the gaps.
+    let from = tip + 1;
+    while (from <= limit && this.inFlight.size < this.options.maxInFlight) {
+      const asked = this.inFlight.get(from);
+      if (asked !== undefined) {
+        from += asked.count;
+        continue;
+      }
+      const kept = this.early.get(from);
+      if (kept !== undefined) {
+        from += kept.blocks.length;
+        continue;
+      }
       this.cursor = (this.cursor + 1) % peers.length;
       const peer = peers[this.cursor]!;
-      this.inFlight.set(from, { peer, deadline: now + this.options.requestTimeoutMs });
+      this.inFlight.set(from, { peer, deadline: now + this.options.requestTimeoutMs, count: n });
       out.push({ peer, fromHeight: from, count: n });
+      from += n;
     }
     return out;
   }
@@ -111,19 +123,36 @@ export class SyncPipeline {
     this.more = response.blocks.length >= this.options.batchBlocks;
   }
 
-  /** Keeps a response that starts above the tip for later (bounded by the in-flight bound). */
+  /**
+   * Keeps blocks above the tip for later: a response that arrived before the ones below it, or
+   * the last block of an applied run, which waits for its attestation (carried by its child).
+   * Bounded: one more than the in-flight bound.
+   */
   stash(response: BlocksResponse): boolean {
     const first = response.blocks[0];
-    if (first === undefined || this.early.size >= this.options.maxInFlight) return false;
+    if (first === undefined || this.early.size > this.options.maxInFlight) return false;
     this.early.set(first.header.height, response);
     return true;
   }
 
-  /** The kept response that starts right above `tip`, removed, or undefined. */
-  takeNext(tip: number): BlocksResponse | undefined {
-    const r = this.early.get(tip + 1);
-    if (r !== undefined) this.early.delete(tip + 1);
-    return r;
+  /**
+   * The kept blocks that start right above `tip`, joined with the kept responses that continue
+   * them (so a run's last block meets the child that proves it), removed; or undefined.
+   */
+  takeRun(tip: number): BlocksResponse | undefined {
+    const first = this.early.get(tip + 1);
+    if (first === undefined) return undefined;
+    this.early.delete(tip + 1);
+    const blocks = [...first.blocks];
+    let tipAttestation = first.tipAttestation;
+    for (;;) {
+      const next = this.early.get(tip + 1 + blocks.length);
+      if (next === undefined || tipAttestation !== null) break;
+      this.early.delete(tip + 1 + blocks.length);
+      blocks.push(...next.blocks);
+      tipAttestation = next.tipAttestation;
+    }
+    return { peer: first.peer, blocks, tipAttestation };
   }
 
   /** A request for blocks above `tip` went out at `now`: catching up starts (for blocks/s). */
@@ -133,6 +162,10 @@ export class SyncPipeline {
 
   /** Records that the tip reached `height` at `now`; caught up, the next catch-up starts afresh. */
   applied(height: number, now: number): void {
+    // Answers wait in the node's queue while it verifies and applies a run: that time is not the
+    // peers' delay, so the requests still out get their full timeout from here.
+    for (const r of this.inFlight.values())
+      r.deadline = Math.max(r.deadline, now + this.options.requestTimeoutMs);
     this.last = { ms: now, height };
     this.rate = this.rateNow();
     if (height >= this.target && this.inFlight.size === 0 && this.early.size === 0) this.started = null;
