@@ -1,8 +1,9 @@
 /**
  * The Node.js host: the same node core as a NodeDO (workers/consensus openNode + Kadcast over
- * workers/routing PeerLinks), outside Cloudflare. Memory `ChainStore`, the real clock, one timer
- * re-armed at the earliest of the node's, Kadcast's and the links' due times, and `ws` for links:
- * it listens on a loopback port (`/v1/p2p`, the same path as a deployment's gateway) and dials
+ * workers/routing PeerLinks), outside Cloudflare. A memory `ChainStore`, or with `dataDir` an
+ * append-only file (node/file-chain-store.ts) that a restarted host resumes from; the real clock,
+ * one timer re-armed at the earliest of the node's, Kadcast's and the links' due times, and `ws`
+ * for links: it listens on a loopback port (`/v1/p2p`, the same path as a deployment's gateway) and dials
  * its bootstrap list. A small read-only HTTP API on the same port answers
  * `GET /v1/node/status` and `GET /v1/blocks/:height` in the gateway's JSON shapes.
  *
@@ -13,6 +14,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
 import { type DevnetVars, devnetConfig, devnetGenesis, linkAdmission } from "../durable/devnet-config.js";
 import { blockJson, type StatusJson } from "../durable/node-views.js";
@@ -27,6 +29,7 @@ import { KadcastTransport } from "../workers/routing/kadcast-transport.js";
 import { CLOSE_IDLE, type LinkSocket, PeerLinks } from "../workers/routing/peer-links.js";
 import type { Rng } from "../workers/routing/rng.js";
 import { WebCryptoSignatureVerifier } from "../workers/verifier/ed25519-webcrypto.js";
+import { FileChainStore } from "./file-chain-store.js";
 
 export interface NodeHostOptions {
   /** Loopback port to listen on; 0 picks a free one. */
@@ -39,6 +42,11 @@ export interface NodeHostOptions {
   readonly vars: DevnetVars;
   /** Log levels printed (default warn and error). */
   readonly logLevels?: readonly LogLevel[];
+  /**
+   * Directory of the node's chain file (`node-<provisioner>.log`, node/file-chain-store.ts): a
+   * restarted host resumes from it. Without it the chain is kept in memory only.
+   */
+  readonly dataDir?: string;
 }
 
 export interface NodeHost {
@@ -178,11 +186,17 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
       clock,
     },
   );
+  const store =
+    options.dataDir === undefined
+      ? new MemoryChainStore()
+      : FileChainStore.open(join(options.dataDir, `node-${options.provisioner}.log`));
+  if (store instanceof FileChainStore)
+    log("info", "store-opened", { ...store.report, tip: store.tipHeight() });
   const node = await openNode(
     { genesis, provisionerKey, relay: false },
     {
       clock,
-      store: new MemoryChainStore(),
+      store,
       transport: kadcast,
       txVerifier: new WebCryptoSignatureVerifier(),
       log,
@@ -303,6 +317,7 @@ export async function startNodeHost(options: NodeHostOptions): Promise<NodeHost>
       for (const ws of sockets.keys()) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (store instanceof FileChainStore) store.close();
     },
   };
 }

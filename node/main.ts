@@ -1,5 +1,5 @@
 /**
- * `npm run node -- --port P --bootstrap URL,... --provisioner I [--nodes N] [--verbose]`: one
+ * `npm run node -- --port P --bootstrap URL,... --provisioner I [--nodes N] [--data-dir D] [--verbose]`: one
  * Node-hosted node (node/host.ts) of the devnet genesis in wrangler.jsonc's vars (DEVNET_NODES
  * overridden by --nodes), listening on 127.0.0.1:P and dialing the bootstrap URLs. Prints one
  * JSON line `{"event":"node-host-ready", url, address}` once it listens, then one line per new
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     provisioner: { type: "string" },
     nodes: { type: "string" },
     verbose: { type: "boolean", default: false },
+    "data-dir": { type: "string" },
   },
 });
 if (values.provisioner === undefined) fail("--provisioner I is required");
@@ -42,6 +43,7 @@ const host = await startNodeHost({
     .filter((s) => s !== ""),
   vars,
   logLevels: values.verbose ? ["info", "warn", "error"] : ["warn", "error"],
+  ...(values["data-dir"] === undefined ? {} : { dataDir: values["data-dir"] }),
 }).catch((e: unknown) => fail(String(e)));
 console.log(JSON.stringify({ event: "node-host-ready", url: host.url, address: host.address }));
 

@@ -332,5 +332,19 @@ console.log("\nh. ZK: Groth16 verification against snarkjs (bench/zk-bench.ts)")
   }
 }
 
+// Sync (issue 11): bench/sync-bench.ts, a late joiner syncing a generated chain in workerd.
+console.log("\ni. Sync: a late joiner catching up on a 10,000-block chain in workerd (bench/sync-bench.ts)");
+{
+  const { spawnSync } = await import("node:child_process");
+  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/sync-bench.ts"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  if (r.status !== 0) {
+    failed = true;
+    console.log(`sync benchmark could not run (exit ${r.status})`);
+  }
+}
+
 console.log(`\nTotal bench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
 process.exit(failed ? 1 : 0);

@@ -12,6 +12,7 @@ import type { Duties, StakeInfo } from "./node.js";
 import type { Label } from "./ports.js";
 import type { ShieldedQueries } from "./shielded-queries.js";
 import type { Interchange } from "./signing-guard.js";
+import type { SyncProgress } from "./sync.js";
 
 export interface NodeStatus {
   readonly chainId: string;
@@ -25,6 +26,8 @@ export interface NodeStatus {
   readonly mempoolSize: number;
   readonly syncing: boolean;
   readonly peers: number;
+  /** Catch-up progress: tip height, the highest height a peer has shown, blocks/s (sync.ts). */
+  readonly sync?: SyncProgress;
 }
 
 export interface BlockView {

@@ -18,12 +18,12 @@ import {
   headerHash,
   transactionsRoot,
 } from "../../protocol/block.js";
-import { BLS_SIGNATURE_BYTES } from "../../protocol/bls.js";
+import { BLS_SIGNATURE_BYTES, PublicKeyCache } from "../../protocol/bls.js";
 import { bytesEqual, toHex, utf8 } from "../../protocol/bytes.js";
 import { isProtocolError, ProtocolError } from "../../protocol/errors.js";
 import { type FaultProof, faultKey, faultSlot } from "../../protocol/fault.js";
 import { genesisHash } from "../../protocol/genesis.js";
-import { hash } from "../../protocol/hash.js";
+import { domainHash, hash } from "../../protocol/hash.js";
 import { DEFAULT_MEMPOOL_OPTIONS, Mempool } from "../../protocol/mempool.js";
 import { decodeMessage, encodeMessage, type Message, MessageType, roundOf } from "../../protocol/messages.js";
 import { LIMITS } from "../../protocol/params.js";
@@ -54,7 +54,10 @@ import { ShieldedQueries } from "./shielded-queries.js";
 import { type GuardHalt, type Interchange, SigningGuard } from "./signing-guard.js";
 import type { Provisioner } from "./sortition.js";
 import { verifyAttestation } from "./step-votes-verifier.js";
-import { BlsVoteCrypto, type VoteCrypto } from "./vote-crypto.js";
+import { DEFAULT_SYNC_OPTIONS, SyncPipeline, type SyncProgress } from "./sync.js";
+import { collectRunClaims } from "./sync-claims.js";
+import { PreverifiedVoteCrypto, verifyClaims } from "./sync-signatures.js";
+import { BlsVoteCrypto } from "./vote-crypto.js";
 
 /** Most events waiting in the serial queue; beyond it peer messages are dropped. */
 const MAX_QUEUED_EVENTS = 2_048;
@@ -103,6 +106,9 @@ export interface StakeInfo {
   readonly slashes: readonly SlashView[];
 }
 
+/** Signature claims batch-verified at once (a 64-block response has about 4 per block). */
+const MAX_SYNC_CLAIMS = 1_024;
+
 const noLog: Logger = () => {};
 
 export async function openNode(options: NodeOptions, deps: NodeDeps): Promise<NodeApi> {
@@ -114,7 +120,8 @@ export async function openNode(options: NodeOptions, deps: NodeDeps): Promise<No
 export class Node implements NodeApi, ConsensusHost {
   readonly chainId: string;
   readonly params;
-  readonly crypto: VoteCrypto;
+  /** The vote scheme, with claims a sync batch proved (sync-signatures.ts). */
+  readonly crypto: PreverifiedVoteCrypto;
   readonly guard: SigningGuard | null;
   readonly log: Logger;
   private readonly chain: Chain;
@@ -125,6 +132,13 @@ export class Node implements NodeApi, ConsensusHost {
   private queue: Promise<unknown> = Promise.resolve();
   private queued = 0;
   private sync: { peer: string; deadline: number } | null = null;
+  /** Pipelined catch-up (sync.ts): ranges in flight, early responses, progress. */
+  private readonly syncPipe = new SyncPipeline(DEFAULT_SYNC_OPTIONS);
+  /** Batched sync verification runs for BLS only (the simulator's fast scheme checks per block). */
+  private readonly batchSync: boolean;
+  private readonly syncKeys = new PublicKeyCache(1_024);
+  /** Secret salt of the batch scalars: a peer cannot predict them (sync-signatures.ts). */
+  private readonly syncSalt: Uint8Array;
   private pendingQuorum: { round: number; attestation: Attestation } | null = null;
   /**
    * Consensus messages for the next round that arrived before this node committed the current
@@ -153,7 +167,13 @@ export class Node implements NodeApi, ConsensusHost {
     this.chain = Chain.open(g, deps.store);
     this.genesisHashHex = toHex(genesisHash(g));
     this.mempool = new Mempool(options.mempool ?? DEFAULT_MEMPOOL_OPTIONS);
-    this.crypto = deps.voteCrypto ?? new BlsVoteCrypto();
+    this.batchSync = deps.voteCrypto === undefined || deps.voteCrypto instanceof BlsVoteCrypto;
+    this.crypto = new PreverifiedVoteCrypto(deps.voteCrypto ?? new BlsVoteCrypto(), MAX_SYNC_CLAIMS);
+    // Without a provisioner key (a follower) the salt is only as secret as its start time.
+    this.syncSalt = domainHash(
+      "sync-salt",
+      options.provisionerKey?.secretKey ?? utf8.encode(`${this.genesisHashHex}/${deps.clock.now()}`),
+    );
     this.guard =
       options.provisionerKey === null
         ? null
@@ -248,6 +268,8 @@ export class Node implements NodeApi, ConsensusHost {
         this.sync = null;
         if (this.pendingQuorum !== null) this.requestBlocks(this.nextPeer(), true);
       }
+      const due = this.syncPipe.nextDeadline();
+      if (due !== null && this.now() >= due) this.planSync();
       await this.consensus.tick();
       await this.replayEarly();
     });
@@ -255,7 +277,9 @@ export class Node implements NodeApi, ConsensusHost {
 
   nextWakeMs(): number | null {
     const c = this.consensus.nextWakeMs();
-    const s = this.sync?.deadline ?? null;
+    const pipe = this.syncPipe.nextDeadline();
+    const own = this.sync?.deadline ?? null;
+    const s = own === null ? pipe : pipe === null ? own : Math.min(own, pipe);
     if (c === null) return s;
     if (s === null) return c;
     return Math.min(c, s);
@@ -305,8 +329,9 @@ export class Node implements NodeApi, ConsensusHost {
       round: this.consensus.round,
       iteration: this.consensus.iteration,
       mempoolSize: this.mempool.size,
-      syncing: this.sync !== null,
+      syncing: this.sync !== null || this.syncPipe.active,
       peers: this.deps.transport.peers().length,
+      sync: this.syncProgress(),
     };
   }
 
@@ -797,7 +822,10 @@ export class Node implements NodeApi, ConsensusHost {
     else if (round > current + FAR_FUTURE_ROUNDS)
       this.log("debug", "message-far-future", { peer, round, iteration: iterationOf(message), current });
     if (round === current + 1 && this.early.length < MAX_EARLY_MESSAGES) this.early.push({ peer, message });
-    if (round > current) this.requestBlocks(peer, false);
+    if (round > current) {
+      this.syncPipe.observeTarget(round - 1);
+      this.requestBlocks(peer, false);
+    }
     return round === current;
   }
 
@@ -825,6 +853,7 @@ export class Node implements NodeApi, ConsensusHost {
     if (peer === "") return;
     if (this.sync !== null && !force && this.now() < this.sync.deadline) return;
     this.sync = { peer, deadline: this.now() + SYNC_REQUEST_TIMEOUT_MS };
+    this.syncPipe.begin(this.chain.tip.height, this.now());
     const message = encodeMessage({
       type: MessageType.GetBlocks,
       fromHeight,
@@ -853,12 +882,25 @@ export class Node implements NodeApi, ConsensusHost {
 
   /** Applies consecutive blocks from a peer, each proven by the attestation its child carries. */
   private async onBlocks(
-    peer: string,
-    blocks: readonly Block[],
-    tipAttestation: Attestation | null,
+    from: string,
+    response: readonly Block[],
+    responseAttestation: Attestation | null,
   ): Promise<void> {
+    let [peer, blocks, tipAttestation] = [from, response, responseAttestation];
     if (this.sync?.peer === peer) this.sync = null;
+    this.syncPipe.answered({ peer, blocks, tipAttestation });
+    const first = blocks[0];
+    if (first !== undefined && first.header.height > this.chain.tip.height) {
+      // Blocks above the tip join the kept ones (a range that came early, the held last block of
+      // the previous run) into one run from the tip up, once that run has begun (sync.ts).
+      this.syncPipe.stash({ peer, blocks, tipAttestation });
+      const run = this.syncPipe.takeRun(this.chain.tip.height);
+      if (run === undefined) return;
+      ({ peer, blocks, tipAttestation } = run);
+      if (bytesEqual(blocks[0]!.header.prevHash, this.chain.tip.hash)) this.proveRun(blocks, tipAttestation);
+    }
     let applied = 0;
+    let held: readonly Block[] = [];
     let reverted = false;
     for (let i = 0; i < blocks.length; i++) {
       const block = blocks[i]!;
@@ -878,7 +920,10 @@ export class Node implements NodeApi, ConsensusHost {
         this.requestBlocks(peer, true, this.chain.finalizedHeight + 1);
         break;
       }
-      if (attestation === null) break;
+      if (attestation === null) {
+        held = blocks.slice(i); // waits for the child that carries its attestation
+        break;
+      }
       try {
         const result = await this.checkSyncedBlock(block, attestation);
         this.commit(block, result, attestation);
@@ -888,13 +933,51 @@ export class Node implements NodeApi, ConsensusHost {
         break;
       }
     }
+    this.crypto.forget();
+    if (held[0]?.header.height === this.chain.tip.height + 1)
+      this.syncPipe.stash({ peer, blocks: held, tipAttestation: null });
     if (applied > 0 || reverted) {
-      this.log("info", "synced", { peer, blocks: applied, height: this.chain.tip.height });
+      this.syncPipe.applied(this.chain.tip.height, this.now());
+      this.log("info", "synced", { peer, blocks: applied, ...this.syncProgress() });
       this.consensus.stop();
       this.startRound(false);
-      // A full batch suggests the peer has more.
-      if (blocks.length === LIMITS.blocksPerRequest) this.requestBlocks(peer, true);
+      // Keep up to maxInFlight ranges in flight while a peer shows more (sync.ts decides).
+      this.planSync();
     }
+  }
+
+  /** Sends the pipeline's block requests (sync.ts) to peers in turn. */
+  private planSync(): void {
+    const requests = this.syncPipe.plan(this.chain.tip.height, this.deps.transport.peers(), this.now());
+    for (const r of requests) {
+      const message = { type: MessageType.GetBlocks, fromHeight: r.fromHeight, count: r.count } as const;
+      this.deps.transport.send(r.peer, encodeMessage(message));
+    }
+  }
+
+  private syncProgress(): SyncProgress {
+    return this.syncPipe.progress(this.chain.tip.height);
+  }
+
+  /**
+   * Batch-verifies every signature a run of blocks above the tip stands on (one final
+   * exponentiation, sync-signatures.ts) and marks them proven for the per-block checks that
+   * follow; a failed batch proves nothing, so those checks name the bad block.
+   */
+  private proveRun(blocks: readonly Block[], tipAttestation: Attestation | null): void {
+    if (!this.batchSync || blocks.length < 2) return;
+    const ctx = {
+      chainId: this.chainId,
+      // The set of the round above the tip: a run that crosses a stake change gets claims under
+      // the wrong keys, its batch fails, and the per-block checks (with each round's own set)
+      // decide, so this is an optimisation only (docs/STAKING.md).
+      provisioners: this.chain.provisionersFor(this.chain.tip.height + 1),
+      params: this.params,
+      maxClaims: MAX_SYNC_CLAIMS,
+    };
+    const claims = collectRunClaims(ctx, this.chain.tip.block.header, blocks, tipAttestation);
+    if (verifyClaims(claims, this.syncKeys, this.syncSalt)) this.crypto.prove(claims);
+    else this.log("warn", "sync-batch-failed", { blocks: blocks.length, claims: claims.length });
   }
 
   /**
