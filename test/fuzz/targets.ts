@@ -46,6 +46,15 @@ import { withinBounds } from "./bounds.js";
 export interface FuzzTarget {
   readonly name: string;
   readonly property: () => fc.IProperty<[unknown]> | fc.IProperty<never>;
+  /** Binary decoders only: the valid encodings mutated, for deterministic hostile tests. */
+  readonly decoder?: BinaryDecoder;
+}
+
+export interface BinaryDecoder {
+  readonly seeds: readonly Uint8Array[];
+  readonly decode: (b: Uint8Array) => unknown;
+  /** True for the decoder's own typed error (what it may throw). */
+  readonly accepted: (e: unknown) => boolean;
 }
 
 const alice = ed25519KeyFromSeed(new Uint8Array(32).fill(1));
@@ -143,6 +152,7 @@ function canonical<T>(
 ): FuzzTarget {
   return {
     name,
+    decoder: { seeds, decode, accepted },
     property: () =>
       fc.property(mutated(seeds), (bytes) => {
         let value: T | undefined;
