@@ -41,7 +41,10 @@ for (;;) {
 const encoder = new TextEncoder();
 
 /** Starts the watchdog thread; returns `setTarget` to name the target being run. */
-export function startWatchdog(): { setTarget(name: string): void; stop(): Promise<number> } {
+export function startWatchdog(limitS = HANG_CPU_LIMIT_S): {
+  setTarget(name: string): void;
+  stop(): Promise<number>;
+} {
   const state = new SharedArrayBuffer(8);
   const input = new SharedArrayBuffer(INPUT_MAX_BYTES);
   const name = new SharedArrayBuffer(64);
@@ -50,7 +53,7 @@ export function startWatchdog(): { setTarget(name: string): void; stop(): Promis
   const nameView = new Uint8Array(name);
   const worker = new Worker(WATCHER, {
     eval: true,
-    workerData: { state, input, name, limitS: HANG_CPU_LIMIT_S },
+    workerData: { state, input, name, limitS },
   });
   worker.unref();
   onCase((case_) => {

@@ -3,6 +3,7 @@
 // with 2^31 (and 2^32-1) written over every 4-byte window and only 6 bytes after it. Each must
 // answer with its typed error (or decode what is there) inside the CPU and allocation bounds of
 // test/fuzz/bounds.ts. The bounds themselves are checked to catch what they are meant to catch.
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { isProtocolError } from "../../protocol/errors.js";
 import { CASE_ALLOC_LIMIT_BYTES, withinBounds } from "../fuzz/bounds.js";
@@ -88,5 +89,16 @@ describe("the fuzz bounds catch what they are for", () => {
         }
       }),
     ).toThrow(/ms of CPU/);
+  });
+
+  it("the campaign's watchdog kills a case that never returns, naming its input", () => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "test/fuzz/hang-probe.ts"], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(r.signal).toBe("SIGKILL");
+    expect(r.stderr).toMatch(
+      /HANG hang probe: case 4 ran \d+ s of CPU without returning; input \(hex\) deadbeef/,
+    );
   });
 });
