@@ -5,6 +5,10 @@
  * to its stored hash and links to its parent, re-executing its transactions from the genesis
  * state gives the state root and gas of its header, the stored account and entry tables hash to
  * the tip's root (what the node restarts from), and every transaction is indexed at its height.
+ * Slashing protection: every signing record (workers/consensus/signing-guard.ts) is a digest and
+ * a BLS signature, for a round the node reached and not older than the guard keeps; and no block
+ * carries a double-vote or double-candidate proof (every provisioner of a devnet is one of its
+ * own nodes, so a proof means a node signed twice for one slot, e.g. after forgetting a record).
  * Across nodes, final blocks of one height are one block. The D1 archive's rows must match the
  * final blocks (hash, parent, state root, transaction count and ids), with no height missing.
  * Files are copied first (with their WAL), so a running devnet is never written to.
@@ -18,8 +22,10 @@ import type { Command } from "commander";
 import { type DevnetVars, devnetConfig, devnetGenesis } from "../../durable/devnet-config.js";
 import { SqlChainStore, type SqlStorageHost } from "../../durable/sql-chain-store.js";
 import { blockHash, decodeBlock } from "../../protocol/block.js";
+import { decodeSignature } from "../../protocol/bls.js";
 import { bytesEqual, toHex } from "../../protocol/bytes.js";
 import { NobleSignatureVerifier } from "../../protocol/ed25519.js";
+import { FaultKind } from "../../protocol/fault.js";
 import { type Genesis, genesisState } from "../../protocol/genesis.js";
 import { AccountState } from "../../protocol/state.js";
 import { transactionIdHex } from "../../protocol/transaction.js";
@@ -133,6 +139,12 @@ async function checkNode(
       say(`block ${h}: re-executed state root differs`);
     if (result.gasUsed !== block.header.gasUsed) say(`block ${h}: re-executed gas used differs`);
     state.commit(result.overlay);
+    for (const f of block.faults) {
+      const offender = f.kind === FaultKind.DoubleVote ? f.a.signer : f.a.generator;
+      say(
+        `block ${h}: proves ${FaultKind[f.kind]} by ${toHex(offender).slice(0, 16)}: a node signed twice for one slot`,
+      );
+    }
     const txIds = block.transactions.map(transactionIdHex);
     for (const id of txIds) {
       const at = store.getMeta(`tx/${id}`);
@@ -152,12 +164,38 @@ async function checkNode(
     }
     prev = row.hash;
   }
+  checkSigningRecords(store, tip, say);
   if (!bytesEqual(state.root(), stored.root()))
     say(`stored accounts and entries do not hash to the re-derived root`);
   if (opened !== null && opened.finalizedHeight !== finalized) {
     say(`last-final record ${opened.finalizedHeight}, labels say ${finalized}`);
   }
   return { file, tip, finalized, final, blocks };
+}
+
+/** Records of workers/consensus/signing-guard.ts: `signed/<round:16>/<iteration:3>/<step>`. */
+const SIGNED_PREFIX = "signed/";
+const SIGNED_RECORD_BYTES = 32 + 96;
+/** The guard keeps 8 rounds behind the current one; a crash between commit and prune adds one. */
+const SIGNED_ROUNDS_KEPT = 8 + 1;
+
+function checkSigningRecords(store: SqlChainStore, tip: number, say: (what: string) => void): void {
+  for (const key of store.listMeta(SIGNED_PREFIX, 4_096)) {
+    const round = Number(key.slice(SIGNED_PREFIX.length).split("/")[0]);
+    const record = store.getMeta(key)!;
+    if (record.length !== SIGNED_RECORD_BYTES) {
+      say(`signing record ${key}: ${record.length} bytes, expected ${SIGNED_RECORD_BYTES}`);
+      continue;
+    }
+    try {
+      decodeSignature(record.subarray(32));
+    } catch {
+      say(`signing record ${key}: not a BLS signature`);
+    }
+    if (round > tip + 1) say(`signing record ${key}: round ${round} beyond the round after the tip ${tip}`);
+    if (round < tip + 1 - SIGNED_ROUNDS_KEPT)
+      say(`signing record ${key}: round ${round} should have been pruned`);
+  }
 }
 
 function checkArchive(db: SqliteDb, nodes: readonly NodeCheck[], findings: string[]): number {
