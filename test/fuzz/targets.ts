@@ -39,6 +39,7 @@ import {
   MsgType,
 } from "../../workers/routing/messages.js";
 import { DEFAULT_ROUTING_PARAMS } from "../../workers/routing/params.js";
+import { parseHello } from "../../workers/routing/peer-links.js";
 import { decodeGroth16Key, decodeGroth16Proof } from "../../workers/verifier/zk/groth16.js";
 import { decodePlonkKey, decodePlonkProof } from "../../workers/verifier/zk/plonk.js";
 import { withinBounds } from "./bounds.js";
@@ -215,6 +216,8 @@ const SEED_BLOCK = {
   faults: [],
 };
 const WIRE = DEFAULT_ROUTING_PARAMS;
+const utf8 = new TextEncoder();
+const SEED_HELLO = JSON.stringify({ chainId: CHAIN, genesisHash: "ab".repeat(32), nodeId: "node-3" });
 const SEED_FRAMES = [
   encodeFrame({ type: MsgType.Ping, nonce: 7 }, WIRE),
   encodeFrame({ type: MsgType.Pull, hash: fill(32, 9) }, WIRE),
@@ -298,6 +301,27 @@ export const TARGETS: readonly FuzzTarget[] = [
         (text) => {
           withinBounds("subscription message", text, () => {
             parseClientMessage(text);
+          });
+        },
+      ) as fc.IProperty<[unknown]>,
+  },
+  {
+    // The JSON hello that opens every link (before the key proof of "link hello").
+    name: "peer hello (json)",
+    property: () =>
+      fc.property(
+        fc.oneof(
+          mutated([utf8.encode(SEED_HELLO)]).map((b) => new TextDecoder().decode(b)),
+          fc.string({ maxLength: 300 }),
+          fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? ""),
+        ),
+        (text) => {
+          withinBounds("peer hello (json)", text, () => {
+            const hello = parseHello(text);
+            if (hello === null) return;
+            if (![hello.chainId, hello.genesisHash, hello.nodeId].every((f) => typeof f === "string")) {
+              throw new Error("peer hello: a parsed hello with a field that is not a string");
+            }
           });
         },
       ) as fc.IProperty<[unknown]>,
