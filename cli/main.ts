@@ -10,6 +10,7 @@
 
 import { Command, CommanderError } from "commander";
 import { addAccountCommands } from "./commands/account.js";
+import { addConsistencyCommand } from "./commands/consistency.js";
 import { addContractCommands } from "./commands/contract.js";
 import { addNodeCommands } from "./commands/node.js";
 import { addShieldedCommands } from "./commands/shielded.js";
@@ -34,6 +35,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   addStakeCommands(program, setExit);
   addZkCommands(program, setExit);
   addNodeCommands(program, setExit);
+  addConsistencyCommand(program, setExit);
   return program;
 }
 

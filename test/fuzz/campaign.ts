@@ -1,11 +1,13 @@
 /**
  * `npm run fuzz -- [--cases N] [--seed S] [--target NAME]`: runs every fuzz target of
  * targets.ts for N cases each (default 10,000) from seed S (default: the date), prints the cases
- * run, time and result per target, and the command that replays a failure. Exit 1 on a failure.
+ * run, time, rate and result per target, and the command that replays a failure. Exit 1 on a
+ * failure; a case that hangs is reported by the watchdog (watchdog.ts), which kills the run.
  */
 
 import fc from "fast-check";
 import { TARGETS } from "./targets.js";
+import { startWatchdog } from "./watchdog.js";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,9 +22,12 @@ if (!Number.isSafeInteger(seed)) throw new Error("--seed must be an integer");
 
 let failed = 0;
 let total = 0;
+if (only !== undefined && !TARGETS.some((t) => t.name === only)) throw new Error(`no fuzz target "${only}"`);
 console.log(`fuzz: ${cases} cases per target, seed ${seed}`);
+const watchdog = startWatchdog();
 for (const t of TARGETS) {
   if (only !== undefined && t.name !== only) continue;
+  watchdog.setTarget(t.name);
   const started = performance.now();
   const r = fc.check(t.property(), { numRuns: cases, seed });
   const ms = performance.now() - started;
@@ -37,8 +42,12 @@ for (const t of TARGETS) {
     );
     console.log(`       replay: npm run fuzz -- --target "${t.name}" --cases ${cases} --seed ${seed}`);
   } else {
-    console.log(`  ok   ${t.name.padEnd(22)} ${r.numRuns} cases in ${(ms / 1000).toFixed(1)} s`);
+    const rate = Math.round(r.numRuns / (ms / 1000));
+    console.log(
+      `  ok   ${t.name.padEnd(22)} ${r.numRuns} cases in ${(ms / 1000).toFixed(1)} s (${rate} cases/s)`,
+    );
   }
 }
 console.log(`${total} cases run, ${failed} target(s) failed`);
+await watchdog.stop();
 process.exit(failed > 0 ? 1 : 0);

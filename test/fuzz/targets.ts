@@ -4,9 +4,11 @@
  * - only the decoder's typed error escapes (ProtocolError, RoutingError, WasmError, WalletError);
  * - canonical encodings: when bytes decode, encoding the result gives the same bytes back (so
  *   one message has one encoding, and decode(encode(x)) = x for every x that decodes);
- * - schema parsers (zod, JSON) never throw, whatever the JSON.
- * Inputs are mutations of valid encodings (bit flips, truncation, insertion, splices) and raw
- * random bytes. Used by `npm run fuzz` (long campaign) and test/unit/fuzz.test.ts (short one).
+ * - schema parsers (zod, JSON) never throw, whatever the JSON;
+ * - every case stays within the CPU and allocation bounds of bounds.ts (no allocation
+ *   proportional to a claimed length, no hang).
+ * Inputs are mutations of valid encodings (bit flips, truncation, insertion, splices, a huge
+ * claimed length written over any 2, 4 or 8 bytes with little behind it) and raw random bytes. Used by `npm run fuzz` (long campaign) and test/unit/fuzz.test.ts (short one).
  */
 
 import fc from "fast-check";
@@ -37,12 +39,23 @@ import {
   MsgType,
 } from "../../workers/routing/messages.js";
 import { DEFAULT_ROUTING_PARAMS } from "../../workers/routing/params.js";
+import { parseHello } from "../../workers/routing/peer-links.js";
 import { decodeGroth16Key, decodeGroth16Proof } from "../../workers/verifier/zk/groth16.js";
 import { decodePlonkKey, decodePlonkProof } from "../../workers/verifier/zk/plonk.js";
+import { withinBounds } from "./bounds.js";
 
 export interface FuzzTarget {
   readonly name: string;
   readonly property: () => fc.IProperty<[unknown]> | fc.IProperty<never>;
+  /** Binary decoders only: the valid encodings mutated, for deterministic hostile tests. */
+  readonly decoder?: BinaryDecoder;
+}
+
+export interface BinaryDecoder {
+  readonly seeds: readonly Uint8Array[];
+  readonly decode: (b: Uint8Array) => unknown;
+  /** True for the decoder's own typed error (what it may throw). */
+  readonly accepted: (e: unknown) => boolean;
 }
 
 const alice = ed25519KeyFromSeed(new Uint8Array(32).fill(1));
@@ -72,7 +85,32 @@ const SEED_TXS: Transaction[] = [
   }),
 ];
 
-/** Mutations of `seeds`: flips, truncations, insertions, duplicated slices, or raw bytes. */
+/**
+ * Length claims written over a field of a valid encoding: 2^31 and 2^32-1 as u32, 2^16-1 as u16,
+ * 2^64-1 and 2^63 as u64 (little-endian, the codec's byte order).
+ */
+const HUGE_CLAIMS: readonly number[][] = [
+  [0, 0, 0, 0x80],
+  [0xff, 0xff, 0xff, 0xff],
+  [0xff, 0xff, 0xff, 0x7f],
+  [0xff, 0xff],
+  [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+  [0, 0, 0, 0, 0, 0, 0, 0x80],
+];
+
+/** `s` with a huge claim written at `at`, cut `keep` bytes after it (the bytes are not there). */
+export function withClaim(s: Uint8Array, at: number, claim: readonly number[], keep: number): Uint8Array {
+  const i = s.length <= claim.length ? 0 : at % (s.length - claim.length + 1);
+  const out = new Uint8Array(Math.max(i + claim.length, Math.min(s.length, i + claim.length + keep)));
+  out.set(s.subarray(0, Math.min(s.length, out.length)));
+  out.set(claim, i);
+  return out;
+}
+
+/**
+ * Mutations of `seeds`: flips, truncations, insertions, duplicated slices, huge length claims,
+ * or raw bytes.
+ */
 export function mutated(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
   const seed = fc.constantFrom(...seeds);
   return fc.oneof(
@@ -96,6 +134,9 @@ export function mutated(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> 
       const j = s.length === 0 ? 0 : b % s.length;
       return new Uint8Array([...s.subarray(0, Math.max(i, j)), ...s.subarray(Math.min(i, j))]);
     }),
+    fc
+      .tuple(seed, fc.nat(), fc.constantFrom(...HUGE_CLAIMS), fc.nat({ max: 16 }))
+      .map(([s, at, claim, keep]) => withClaim(s, at, claim, keep)),
     fc.uint8Array({ maxLength: 512 }),
   );
 }
@@ -112,16 +153,20 @@ function canonical<T>(
 ): FuzzTarget {
   return {
     name,
+    decoder: { seeds, decode, accepted },
     property: () =>
       fc.property(mutated(seeds), (bytes) => {
-        let value: T;
-        try {
-          value = decode(bytes);
-        } catch (e) {
-          if (accepted(e)) return;
-          throw e;
-        }
-        if (encode !== null && !equalBytes(encode(value), bytes)) {
+        let value: T | undefined;
+        let decoded = false;
+        withinBounds(name, bytes, () => {
+          try {
+            value = decode(bytes);
+            decoded = true;
+          } catch (e) {
+            if (!accepted(e)) throw e;
+          }
+        });
+        if (decoded && encode !== null && !equalBytes(encode(value as T), bytes)) {
           throw new Error(`${name}: non-canonical encoding accepted`);
         }
       }) as fc.IProperty<[unknown]>,
@@ -171,6 +216,8 @@ const SEED_BLOCK = {
   faults: [],
 };
 const WIRE = DEFAULT_ROUTING_PARAMS;
+const utf8 = new TextEncoder();
+const SEED_HELLO = JSON.stringify({ chainId: CHAIN, genesisHash: "ab".repeat(32), nodeId: "node-3" });
 const SEED_FRAMES = [
   encodeFrame({ type: MsgType.Ping, nonce: 7 }, WIRE),
   encodeFrame({ type: MsgType.Pull, hash: fill(32, 9) }, WIRE),
@@ -237,7 +284,9 @@ export const TARGETS: readonly FuzzTarget[] = [
         fc.constantFrom(...Object.keys(METHODS)),
         fc.jsonValue({ maxDepth: 4 }),
         (method, params) => {
-          METHODS[method]!.params.safeParse(params);
+          withinBounds("json-rpc params", JSON.stringify([method, params]), () => {
+            METHODS[method]!.params.safeParse(params);
+          });
         },
       ) as unknown as fc.IProperty<[unknown]>,
   },
@@ -250,7 +299,30 @@ export const TARGETS: readonly FuzzTarget[] = [
           fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v) ?? ""),
         ),
         (text) => {
-          parseClientMessage(text);
+          withinBounds("subscription message", text, () => {
+            parseClientMessage(text);
+          });
+        },
+      ) as fc.IProperty<[unknown]>,
+  },
+  {
+    // The JSON hello that opens every link (before the key proof of "link hello").
+    name: "peer hello (json)",
+    property: () =>
+      fc.property(
+        fc.oneof(
+          mutated([utf8.encode(SEED_HELLO)]).map((b) => new TextDecoder().decode(b)),
+          fc.string({ maxLength: 300 }),
+          fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? ""),
+        ),
+        (text) => {
+          withinBounds("peer hello (json)", text, () => {
+            const hello = parseHello(text);
+            if (hello === null) return;
+            if (![hello.chainId, hello.genesisHash, hello.nodeId].every((f) => typeof f === "string")) {
+              throw new Error("peer hello: a parsed hello with a field that is not a string");
+            }
+          });
         },
       ) as fc.IProperty<[unknown]>,
   },
@@ -260,11 +332,13 @@ export const TARGETS: readonly FuzzTarget[] = [
       fc.property(
         fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v) ?? ""),
         (text) => {
-          try {
-            parseKeystore(text);
-          } catch (e) {
-            if (!(e instanceof WalletError)) throw e;
-          }
+          withinBounds("keystore file", text, () => {
+            try {
+              parseKeystore(text);
+            } catch (e) {
+              if (!(e instanceof WalletError)) throw e;
+            }
+          });
         },
       ) as fc.IProperty<[unknown]>,
   },

@@ -744,10 +744,22 @@ export class Node implements NodeApi, ConsensusHost {
     const guard = this.guard;
     if (guard === null || this.options.doppelgangerProtection === false) return;
     const mine = guard.key.publicKey;
-    let slot: { round: number; iteration: number; step: StepKind; message: Uint8Array } | null = null;
+    let slot: {
+      round: number;
+      iteration: number;
+      step: StepKind;
+      message: Uint8Array;
+      signature: Uint8Array;
+    } | null = null;
     if (m.type === MessageType.Candidate && bytesEqual(m.block.header.generator, mine)) {
       const h = m.block.header;
-      slot = { round: h.height, iteration: h.iteration, step: StepKind.Proposal, message: headerHash(h) };
+      slot = {
+        round: h.height,
+        iteration: h.iteration,
+        step: StepKind.Proposal,
+        message: headerHash(h),
+        signature: h.signature,
+      };
     } else if (
       (m.type === MessageType.Validation || m.type === MessageType.Ratification) &&
       bytesEqual(m.signed.signer, mine)
@@ -759,14 +771,19 @@ export class Node implements NodeApi, ConsensusHost {
         iteration: header.iteration,
         step,
         message: voteSigningMessage(this.chainId, header, step, vote),
+        signature: m.signed.signature,
       };
     }
     if (slot === null) return;
+    // Only a message our key really signed proves a second machine: anyone can put our public
+    // key on a forged vote, and that must not halt us (found by test/unit/hostile-peers.test.ts).
+    if (!this.crypto.verify(mine, slot.message, slot.signature)) return;
     // Only the current and the previous round: older records may be pruned.
     if (guard.observe(slot.round, slot.iteration, slot.step, slot.message, this.chain.tip.height)) {
       this.log("error", "doppelganger-detected", {
         ...slot,
         message: undefined,
+        signature: undefined,
         reason: guard.halted?.reason,
       });
     }
