@@ -26,6 +26,8 @@ export interface Devnet {
   readonly url: string;
   readonly output: () => string;
   stop(): Promise<void>;
+  /** kill -9 of the whole process group (wrangler and workerd), as a crash; the state is kept. */
+  kill(): Promise<void>;
 }
 
 export async function startDevnet(
@@ -114,6 +116,15 @@ export async function startDevnet(
     if (options.stateDir === undefined) rmSync(stateDir, { recursive: true, force: true });
     if (registryDir !== null) rmSync(registryDir, { recursive: true, force: true });
   };
+  const kill = async () => {
+    if (child.exitCode !== null || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    await exited;
+  };
   const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
@@ -121,7 +132,7 @@ export async function startDevnet(
       // Ready when a node answers its status (any gateway request also wakes the nodes); with
       // API keys required the gateway's 401 is as far as an anonymous probe can see.
       const r = await fetch(`${url}/v1/node/status`, { signal: AbortSignal.timeout(2_000) });
-      if (r.status === 200 || r.status === 401) return { url, output: () => log, stop };
+      if (r.status === 200 || r.status === 401) return { url, output: () => log, stop, kill };
     } catch {
       // not listening yet
     }
