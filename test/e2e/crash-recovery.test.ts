@@ -119,14 +119,7 @@ describe("crash and late join across deployments", () => {
     for (const [h, hash] of finalHashes)
       expect((await json(blockUrl(CRASHED, RESTARTED, h))).body.hash).toBe(hash);
     const othersNow = (await json(statusUrl(0, 0))).body.height as number;
-    await waitFor(
-      `the restarted node at height ${othersNow}`,
-      async () => {
-        const s = await json(statusUrl(CRASHED, RESTARTED));
-        return s.body.height >= othersNow ? true : undefined;
-      },
-      60_000,
-    );
+    await reachHeight("the restarted node", statusUrl(CRASHED, RESTARTED), othersNow, 60_000);
     const restartedKey = genesis.provisioners[RESTARTED]!.publicKey;
     await waitFor(
       "an attestation after the restart that carries the restarted provisioner's vote",
@@ -141,14 +134,7 @@ describe("crash and late join across deployments", () => {
     // A late joiner, only the bootstrap entry configured, syncs to the others.
     deployments[LATE] = await start(LATE);
     const tipNow = (await json(statusUrl(0, 0))).body.height as number;
-    await waitFor(
-      `the late joiner at height ${tipNow}`,
-      async () => {
-        const s = await json(statusUrl(LATE, JOINER));
-        return s.body.height >= tipNow ? true : undefined;
-      },
-      90_000,
-    );
+    await reachHeight("the late joiner", statusUrl(LATE, JOINER), tipNow, 90_000);
 
     // Everyone agrees on the final blocks.
     const all = await statuses([0, 1, 2, 3]);
@@ -162,6 +148,12 @@ describe("crash and late join across deployments", () => {
       expect(blocks[0]!.body.faults, `no equivocation proven at ${h}`).toEqual([]);
     }
   });
+
+  /** Waits until the node at `url` reports `height` or more. */
+  function reachHeight(who: string, url: string, height: number, timeoutMs: number): Promise<true> {
+    const probe = async () => ((await json(url)).body.height >= height ? (true as const) : undefined);
+    return waitFor(`${who} at height ${height}`, probe, timeoutMs);
+  }
 
   /** Whether the attestation of block `h` (carried by block h + 1) names `key` in either step. */
   async function votedIn(h: number, key: Uint8Array): Promise<boolean> {
