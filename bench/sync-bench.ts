@@ -26,7 +26,7 @@ const GOAL_BLOCKS_PER_S = 100;
 /** Block requests answered per /run request: one response (64 blocks), a few seconds. */
 const ANSWERS_PER_RUN = 1;
 /** Object restarts tolerated (each resumes from the stored tip; see runWorkerd). */
-const MAX_RESTARTS = 20;
+const MAX_RESTARTS = 100;
 const load = () => loadavg()[0]!.toFixed(2);
 
 /** The chain as encoded Blocks messages of 64 blocks, the last with the tip attestation; cached. */
@@ -111,10 +111,11 @@ async function runWorkerd(messages: readonly Uint8Array[]) {
         r = (await post(`/run?answers=${ANSWERS_PER_RUN}`)) as typeof r;
       } catch (e) {
         // Seen here: local workerd drops the object mid-run now and then ("Network connection
-        // lost", nothing from workerd). The synced blocks are in its SQLite: upload the chain it
+        // lost", nothing from workerd, or a fresh object that answers "start first"). The synced blocks are in its SQLite: upload the chain it
         // serves again and reopen the node, which resumes from its stored tip. Neither the lost
         // run's time nor the blocks it stored are counted.
-        if (restarts >= MAX_RESTARTS || !String(e).includes("Network connection lost")) throw e;
+        const dropped = /Network connection lost|start first/.test(String(e));
+        if (restarts >= MAX_RESTARTS || !dropped) throw e;
         restarts += 1;
         process.stderr.write(
           `  [sync] the object restarted near height ${height}; resuming from its stored tip\n`,

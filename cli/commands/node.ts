@@ -44,6 +44,7 @@ export function addNodeCommands(program: Command, setExit: (code: number) => voi
     .option("--port <port>", "loopback port to listen on", "9700")
     .option("--nodes <n>", "provisioners in the devnet genesis", "4")
     .option("--verbose", "log every consensus event")
+    .option("--data-dir <dir>", "keep the chain in a file there, so a restart resumes (default: memory)")
     .action(
       async (opts: {
         bootstrap: string;
@@ -51,6 +52,7 @@ export function addNodeCommands(program: Command, setExit: (code: number) => voi
         port: string;
         nodes: string;
         verbose?: boolean;
+        dataDir?: string;
       }) => {
         const args = [
           join(ROOT, "scripts", "node-host.mjs"),
@@ -63,6 +65,7 @@ export function addNodeCommands(program: Command, setExit: (code: number) => voi
           "--nodes",
           opts.nodes,
           ...(opts.verbose ? ["--verbose"] : []),
+          ...(opts.dataDir === undefined ? [] : ["--data-dir", opts.dataDir]),
         ];
         setExit(await runChild(args, {}));
       },
