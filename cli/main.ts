@@ -13,6 +13,7 @@ import { addAccountCommands } from "./commands/account.js";
 import { addConsistencyCommand } from "./commands/consistency.js";
 import { addContractCommands } from "./commands/contract.js";
 import { addNodeCommands } from "./commands/node.js";
+import { addOperatorCommands } from "./commands/operator.js";
 import { addShieldedCommands } from "./commands/shielded.js";
 import { addStakeCommands } from "./commands/stake.js";
 import { addWalletCommands } from "./commands/wallet.js";
@@ -35,6 +36,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   addStakeCommands(program, setExit);
   addZkCommands(program, setExit);
   addNodeCommands(program, setExit);
+  addOperatorCommands(program, setExit);
   addConsistencyCommand(program, setExit);
   return program;
 }

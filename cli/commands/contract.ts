@@ -23,6 +23,7 @@ import {
   urlOption,
 } from "../context.js";
 import { EXIT } from "../exit.js";
+import type { WalletKeys } from "../wallet/keystore.js";
 import { chainAndNonce, submit, suggestedGasPrice, untilFinal } from "./chain-tx.js";
 import { runCommand } from "./run.js";
 
@@ -91,9 +92,11 @@ export async function sendAndFollow(
     nonce: bigint,
     gasPrice: bigint,
   ) => Parameters<typeof submit>[1],
+  /** The wallet of `opts.from`, when the caller opened it already (one scrypt per command). */
+  wallet: WalletKeys = openWallet(opts, opts.from),
 ) {
   const node = nodeOf(opts);
-  const key = openWallet(opts, opts.from).account(0);
+  const key = wallet.account(0);
   const { chainId, nonce } = await chainAndNonce(node, toHex(key.publicKey));
   const gasPrice = opts.gasPrice !== undefined ? BigInt(opts.gasPrice) : await suggestedGasPrice(node);
   const tx = build(key, chainId, nonce, gasPrice);

@@ -5,33 +5,53 @@
  */
 
 import type { Command } from "commander";
+import { blsProvePossession } from "../../protocol/bls.js";
 import { fromHex, toHex } from "../../protocol/bytes.js";
 import { STAKE_CONTRACT_ID, stakeInput } from "../../protocol/stake.js";
 import { signCall } from "../../protocol/transaction.js";
-import { apiKeyOption, type CommonOptions, jsonOption, nodeOf, output, urlOption } from "../context.js";
+import {
+  apiKeyOption,
+  type CommonOptions,
+  jsonOption,
+  nodeOf,
+  openWallet,
+  output,
+  urlOption,
+} from "../context.js";
 import { EXIT } from "../exit.js";
 import { sendAndFollow, type TxOpts, txOptions } from "./contract.js";
 import { runCommand } from "./run.js";
 
-type StakeOpts = TxOpts & { key: string; pop?: string };
+type StakeOpts = TxOpts & { key?: string; pop?: string };
 
+/**
+ * A call to the stake contract. Without --key the wallet's own provisioner key (index 0) is
+ * staked, and a stake carries its proof of possession made from that key; with --key (a key the
+ * operator API generated, say) a first stake needs --pop.
+ */
 function call(opts: StakeOpts, fn: "stake" | "unstake" | "withdraw", amount: bigint) {
-  const input = stakeInput(
-    fromHex(opts.key, 48, "provisioner key"),
-    opts.pop === undefined ? undefined : fromHex(opts.pop, 96, "proof of possession"),
-  );
-  return sendAndFollow(opts, (key, chainId, nonce, gasPrice) =>
-    signCall(key.secretKey, {
-      chainId,
-      from: key.publicKey,
-      contract: STAKE_CONTRACT_ID,
-      fn,
-      input,
-      amount,
-      nonce,
-      gasLimit: BigInt(opts.gasLimit),
-      gasPrice,
-    }),
+  const wallet = openWallet(opts, opts.from);
+  const own = opts.key === undefined ? wallet.provisioner(0) : undefined;
+  const publicKey = own?.publicKey ?? fromHex(opts.key!, 48, "provisioner key");
+  let pop: Uint8Array | undefined;
+  if (fn === "stake" && opts.pop !== undefined) pop = fromHex(opts.pop, 96, "proof of possession");
+  else if (fn === "stake" && own !== undefined) pop = blsProvePossession(own);
+  const input = stakeInput(publicKey, pop);
+  return sendAndFollow(
+    opts,
+    (key, chainId, nonce, gasPrice) =>
+      signCall(key.secretKey, {
+        chainId,
+        from: key.publicKey,
+        contract: STAKE_CONTRACT_ID,
+        fn,
+        input,
+        amount,
+        nonce,
+        gasLimit: BigInt(opts.gasLimit),
+        gasPrice,
+      }),
+    wallet,
   );
 }
 
@@ -49,13 +69,18 @@ export function addStakeCommands(program: Command, setExit: (code: number) => vo
     .command("stake")
     .description(`provisioner stakes (docs/STAKING.md); contract ${toHex(STAKE_CONTRACT_ID)}`);
   const keyed = (cmd: Command) =>
-    txOptions(cmd.requiredOption("--key <hex>", "provisioner BLS public key (96 hex)"));
+    txOptions(
+      cmd.option(
+        "--key <hex>",
+        "provisioner BLS public key (96 hex); default: the wallet's own provisioner key",
+      ),
+    );
 
   keyed(
     stake
       .command("add")
-      .description("stake --amount (lux) for --key; a first stake needs --pop, a top-up does not")
-      .option("--pop <hex>", "the key's proof of possession (192 hex), as the operator API printed it"),
+      .description("stake --amount for the wallet's provisioner key (or --key); also a top-up")
+      .option("--pop <hex>", "with --key: its proof of possession (192 hex), as the operator API printed it"),
   ).action((opts: StakeOpts) =>
     runCommand(opts, setExit, async () =>
       report(opts, await call(opts, "stake", BigInt(opts.amount)), "staked"),

@@ -21,12 +21,13 @@ import { type Devnet, startDevnet } from "./devnet-process.js";
 import { json, waitFor } from "./http.js";
 
 const PASSPHRASE = "correct horse battery staple";
+const OPERATOR_TOKEN = "cli-e2e-operator-token-0123456789";
 
 describe("dusk-edge CLI against a devnet", () => {
   let devnet: Devnet;
   const home = mkdtempSync(join(tmpdir(), "dusk-edge-cli-"));
   beforeAll(async () => {
-    devnet = await startDevnet({ nodes: 4 });
+    devnet = await startDevnet({ nodes: 4, vars: { OPERATOR_TOKEN } });
     // Readiness: the nodes run and finalize blocks before the first command.
     await waitFor(
       "a final block",
@@ -275,4 +276,39 @@ describe("dusk-edge CLI against a devnet", () => {
     const again = await submit(encodeTransaction(tx));
     expect([again.status, again.body.error.code]).toEqual([400, "SHIELDED_NULLIFIER_SPENT"]);
   }, 600_000);
+
+  it("stakes the wallet's provisioner key and reads provisioners through the operator API", async () => {
+    const funded = await cli("faucet", "--to", "alice", "--amount", "2000000000000", "--json");
+    expect(funded.code, said(funded)).toBe(0);
+    const staked = await cli("stake", "add", "--from", "alice", "--amount", "1000000000000", "--json");
+    expect(staked.code, said(staked)).toBe(0);
+    expect(parsed(staked).receipt.status).toBe("success");
+    const key = parsed(
+      await cli("wallet", "address", "--name", "alice", "--provisioner", "--json"),
+    ).provisionerKey;
+    const info = await cli("stake", "info", key, "--json");
+    expect(info.code, said(info)).toBe(0);
+    expect(parsed(info).stake.value).toBe("1000000000000");
+    // A second stake call is a top-up (no proof of possession needed, the wallet sends it anyway).
+    const topUp = await cli("stake", "add", "--from", "alice", "--amount", "5", "--json");
+    expect(topUp.code, said(topUp)).toBe(0);
+
+    const noToken = await cli("operator", "provisioners");
+    expect([noToken.code, noToken.stderr]).toEqual([2, expect.stringContaining("OPERATOR_TOKEN_REQUIRED")]);
+    const wrong = await cli("operator", "provisioners", "--operator-token", "not-the-token-0123456789");
+    expect([wrong.code, wrong.stderr]).toEqual([2, expect.stringContaining("OPERATOR_UNAUTHORIZED")]);
+    const op = (...args: string[]) => cli("operator", ...args, "--operator-token", OPERATOR_TOKEN);
+    const list = await op("provisioners", "--json");
+    expect(list.code, said(list)).toBe(0);
+    expect(parsed(list).provisioners).toHaveLength(4);
+    const record = join(home, "protection.json");
+    const exported = await op("export-protection", "0", "--out", record);
+    expect(exported.code, said(exported)).toBe(0);
+    expect(JSON.parse(readFileSync(record, "utf8"))).toHaveProperty("metadata");
+    const imported = await op("import-protection", "0", "--file", record);
+    expect(imported.code, said(imported)).toBe(0);
+    const metrics = await op("metrics");
+    expect(metrics.code, said(metrics)).toBe(0);
+    expect(metrics.stdout).toMatch(/^# (HELP|TYPE) /m);
+  }, 300_000);
 });

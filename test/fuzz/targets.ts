@@ -19,11 +19,14 @@ import { ed25519KeyFromSeed } from "../../protocol/ed25519.js";
 import { isProtocolError } from "../../protocol/errors.js";
 import { decodeMessage, encodeMessage, MessageType } from "../../protocol/messages.js";
 import { decodeReceipt, encodeReceipt } from "../../protocol/receipt.js";
+import { ENCRYPTED_NOTE_BYTES, SHIELDED_PROOF_BYTES } from "../../protocol/shielded.js";
 import {
   decodeTransaction,
   encodeTransaction,
   signCall,
   signDeploy,
+  signShieldedDeposit,
+  signShieldedTransfer,
   signTransfer,
   type Transaction,
 } from "../../protocol/transaction.js";
@@ -82,6 +85,26 @@ const SEED_TXS: Transaction[] = [
     contract: new Uint8Array(32).fill(7),
     fn: "transfer",
     input: new Uint8Array([4, 5]),
+  }),
+  // Shielded kinds (protocol/shielded.ts): fixed-size fields, so mutations hit every offset.
+  signShieldedDeposit(alice.secretKey, {
+    ...common,
+    commitment: new Uint8Array(32).fill(3),
+    encryptedNote: new Uint8Array(ENCRYPTED_NOTE_BYTES).fill(4),
+    proof: new Uint8Array(SHIELDED_PROOF_BYTES).fill(5),
+  }),
+  signShieldedTransfer(alice.secretKey, {
+    ...common,
+    nonce: 1n,
+    to: bob.publicKey,
+    root: new Uint8Array(32).fill(6),
+    nullifiers: [new Uint8Array(32).fill(7), new Uint8Array(32).fill(8)],
+    commitments: [new Uint8Array(32).fill(9), new Uint8Array(32).fill(10)],
+    encryptedNotes: [
+      new Uint8Array(ENCRYPTED_NOTE_BYTES).fill(11),
+      new Uint8Array(ENCRYPTED_NOTE_BYTES).fill(12),
+    ],
+    proof: new Uint8Array(SHIELDED_PROOF_BYTES).fill(13),
   }),
 ];
 
