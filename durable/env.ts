@@ -1,6 +1,8 @@
 /** Bindings and vars of the worker (wrangler.jsonc), shared by the gateway and NodeDO. */
 
 import type { SimulateRequest, SimulateResponse } from "../workers/executor/contracts/simulate.js";
+import type { ProofVerifierReply } from "../workers/verifier/entrypoint.js";
+import type { VerifyBatchRequest } from "../workers/verifier/zk/service.js";
 import type { ApiKeyDO } from "./api-key-do.js";
 import type { ArchiverDO } from "./archive/archiver-do.js";
 import type { DevnetVars } from "./devnet-config.js";
@@ -13,6 +15,8 @@ export interface Env extends DevnetVars {
   readonly DEVNET_AUTOSTART?: string;
   /** The stateless contract executor (durable/contract-executor.ts); inline when absent. */
   readonly EXECUTOR?: { simulate(request: SimulateRequest): Promise<SimulateResponse> };
+  /** The ProofVerifier entrypoint (workers/verifier/entrypoint.ts): a block's shielded proofs. */
+  readonly VERIFIER?: { verifyBatch(request: VerifyBatchRequest): Promise<ProofVerifierReply> };
   /** One object per API key plus a registry (durable/api-key-do.ts). */
   readonly API_KEYS?: DurableObjectNamespace<ApiKeyDO>;
   /** The D1 archive of final blocks (durable/archive/schema.ts, migrations/). */

@@ -26,6 +26,7 @@ import { ADDRESS_BYTES } from "../protocol/state.js";
 import { openNode } from "../workers/consensus/node.js";
 import type { BlockView, NodeApi } from "../workers/consensus/node-api.js";
 import type { Logger, LogLevel } from "../workers/consensus/node-options.js";
+import type { ProofService } from "../workers/consensus/proof-service.js";
 import { BlsVoteCrypto, CountingVoteCrypto } from "../workers/consensus/vote-crypto.js";
 import { KadcastTransport } from "../workers/routing/kadcast-transport.js";
 import { CLOSE_IDLE, PeerLinks } from "../workers/routing/peer-links.js";
@@ -635,7 +636,15 @@ export class NodeDO extends DurableObject<Env> {
     const node = await openNode(
       // Kadcast relays broadcasts itself: the node's own gossip relay stays off.
       { genesis, provisionerKey, relay: false },
-      { clock: { now: () => Date.now() }, store, transport: kadcast, txVerifier, log: this.log, voteCrypto },
+      {
+        clock: { now: () => Date.now() },
+        store,
+        transport: kadcast,
+        txVerifier,
+        log: this.log,
+        voteCrypto,
+        ...(this.env.VERIFIER === undefined ? {} : { proofService: verifierService(this.env.VERIFIER) }),
+      },
     );
     this.running = { name, node, transport, kadcast, voteCrypto };
     kadcast.attach((peer, bytes) => node.onMessage(peer, bytes));
@@ -723,5 +732,20 @@ export class NodeDO extends DurableObject<Env> {
     if (level === "error") console.error(line);
     else if (level === "warn") console.warn(line);
     else console.log(line);
+  };
+}
+
+/**
+ * The VERIFIER service binding as the node's proof service: a block's shielded proofs go to a
+ * ProofVerifier invocation in one batch (Groth16 proofs of one key combined into one check).
+ */
+function verifierService(binding: NonNullable<Env["VERIFIER"]>): ProofService {
+  return {
+    async verifyGroth16Batch(items) {
+      const reply = await binding.verifyBatch({
+        items: items.map((i) => ({ protocol: "groth16", vk: i.vk, proof: i.proof, inputs: i.inputs })),
+      });
+      return reply.ok ? reply.results.map((r) => r.valid === true) : items.map(() => false);
+    },
   };
 }

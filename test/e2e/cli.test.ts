@@ -273,6 +273,8 @@ describe("dusk-edge CLI against a devnet", () => {
       },
       120_000,
     );
+    // Validators checked the block's proofs in the ProofVerifier entrypoint (VERIFIER binding).
+    expect(devnet.output()).toContain("proofs-preverified");
     const again = await submit(encodeTransaction(tx));
     expect([again.status, again.body.error.code]).toEqual([400, "SHIELDED_NULLIFIER_SPENT"]);
   }, 600_000);
@@ -300,7 +302,10 @@ describe("dusk-edge CLI against a devnet", () => {
     const op = (...args: string[]) => cli("operator", ...args, "--operator-token", OPERATOR_TOKEN);
     const list = await op("provisioners", "--json");
     expect(list.code, said(list)).toBe(0);
-    expect(parsed(list).provisioners).toHaveLength(4);
+    // The 4 genesis provisioners and the 4 empty operator slots (OPERATOR_SLOTS default).
+    expect(parsed(list).provisioners.map((p: { index: number }) => p.index)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7,
+    ]);
     const record = join(home, "protection.json");
     const exported = await op("export-protection", "0", "--out", record);
     expect(exported.code, said(exported)).toBe(0);

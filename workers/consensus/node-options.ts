@@ -5,6 +5,7 @@ import type { SignatureVerifier } from "../../protocol/ed25519.js";
 import type { Genesis } from "../../protocol/genesis.js";
 import type { MempoolOptions } from "../../protocol/mempool.js";
 import type { ChainStore, Clock, Transport } from "./ports.js";
+import type { ProofService } from "./proof-service.js";
 import type { VoteCrypto } from "./vote-crypto.js";
 
 export interface NodeOptions {
@@ -38,4 +39,9 @@ export interface NodeDeps {
   readonly log?: Logger;
   /** Provisioner signatures; BLS12-381 unless the simulator swaps in its fast scheme. */
   readonly voteCrypto?: VoteCrypto;
+  /**
+   * Checks a block's (or a submitted transaction's) shielded proofs ahead of execution, e.g. the
+   * ProofVerifier entrypoint; without it they are verified inline (proof-service.ts).
+   */
+  readonly proofService?: ProofService;
 }

@@ -48,6 +48,7 @@ import { blockIncentives, type IncentiveHeader } from "./incentives.js";
 import type { BlockView, NodeApi, NodeStatus, ResourceUsage, TransactionView } from "./node-api.js";
 import type { Logger, NodeDeps, NodeOptions } from "./node-options.js";
 import { Label } from "./ports.js";
+import { PreverifiedProofs } from "./proof-service.js";
 import { RoundCommittees } from "./round-committees.js";
 import { verifySeed } from "./seed.js";
 import { ShieldedQueries } from "./shielded-queries.js";
@@ -129,6 +130,8 @@ export class Node implements NodeApi, ConsensusHost {
   private readonly consensus: Consensus;
   private readonly genesisHashHex: string;
   private readonly executed = new Map<string, ExecutionResult>();
+  /** Shielded proofs the proof service accepted, waiting for execution to ask (bounded). */
+  private readonly preverified = new PreverifiedProofs();
   private queue: Promise<unknown> = Promise.resolve();
   private queued = 0;
   private sync: { peer: string; deadline: number } | null = null;
@@ -299,6 +302,14 @@ export class Node implements NodeApi, ConsensusHost {
       throw e;
     }
     await this.checkTransaction(tx);
+    if (this.deps.proofService !== undefined) {
+      await this.preverified.prepare(
+        this.deps.proofService,
+        [tx],
+        this.chainId,
+        this.options.genesis.params.execution,
+      );
+    }
     const id = await this.serial(async () => this.addToMempool(tx));
     this.broadcast({ type: MessageType.Transaction, tx });
     return { id };
@@ -1163,10 +1174,20 @@ export class Node implements NodeApi, ConsensusHost {
     this.checkParentAttestation(h.prevAttestation);
     this.checkFailedIterations(h);
     this.checkFaults(block);
+    if (this.deps.proofService !== undefined) {
+      const kept = await this.preverified.prepare(
+        this.deps.proofService,
+        block.transactions,
+        this.chainId,
+        exec,
+      );
+      if (kept > 0) this.log("info", "proofs-preverified", { height: h.height, proofs: kept });
+    }
     const result = await executeTransactions(this.chain.state, block.transactions, {
       chainId: this.chainId,
       params: exec,
       verifier: this.deps.txVerifier,
+      zk: this.preverified.zkHost(),
       block: { height: h.height, timestampMs: h.timestampMs },
       consensus: this.params,
       incentives: this.incentivesOf(h, block.faults),
@@ -1275,7 +1296,13 @@ export class Node implements NodeApi, ConsensusHost {
       height: this.chain.tip.height + 1,
     });
     // Shielded: proof, root and nullifiers now, so a bad or double spend is refused at submit.
-    admitShielded(tx, this.chainId, this.options.genesis.params.execution, this.chain.state);
+    admitShielded(
+      tx,
+      this.chainId,
+      this.options.genesis.params.execution,
+      this.chain.state,
+      this.preverified.zkHost(),
+    );
     if (tx.kind === TxKind.ShieldedTransfer && this.mempool.spendsPendingNullifier(tx)) {
       throw new ProtocolError(
         "SHIELDED_NULLIFIER_SPENT",

@@ -126,10 +126,10 @@ export function applyTransactions(
           ? applyStakeTx(tx, overlay, env, consensusOf(ctx))
           : applyCall(tx, overlay, env);
       } else if (tx.kind === TxKind.ShieldedDeposit) {
-        receipt = applyShieldedDeposit(tx, overlay, ctx.chainId, ctx.params);
+        receipt = applyShieldedDeposit(tx, overlay, ctx.chainId, ctx.params, ctx.zk);
         notesAdded = true;
       } else {
-        receipt = applyShieldedTransfer(tx, overlay, ctx.chainId, ctx.params, env.block.height);
+        receipt = applyShieldedTransfer(tx, overlay, ctx.chainId, ctx.params, env.block.height, ctx.zk);
         notesAdded = true;
       }
       receipts.push(receipt);

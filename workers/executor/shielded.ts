@@ -38,6 +38,7 @@ import {
 } from "../../protocol/transaction.js";
 import { checkTransferAgainst, checkTransferStatic } from "../../protocol/transfer.js";
 import { verifyGroth16Binary } from "../verifier/zk/index.js";
+import type { ZkHost } from "./contracts/frame.js";
 
 export const ZERO_ADDRESS = new Uint8Array(32);
 
@@ -48,10 +49,10 @@ export function shieldedKeys(params: ExecutionParams): ShieldedKeys {
   return params.shielded;
 }
 
-function proofMustVerify(vk: Uint8Array, proof: Uint8Array, inputs: Uint8Array): void {
+function proofMustVerify(vk: Uint8Array, proof: Uint8Array, inputs: Uint8Array, zk?: ZkHost): void {
   let valid: boolean;
   try {
-    valid = verifyGroth16Binary(vk, proof, inputs);
+    valid = (zk?.verifyGroth16 ?? verifyGroth16Binary)(vk, proof, inputs);
   } catch (e) {
     if (!isProtocolError(e)) throw e;
     throw new ProtocolError("SHIELDED_INVALID_PROOF", `the proof is malformed: ${e.message}`, {
@@ -115,12 +116,9 @@ export function checkShieldedTransferAgainst(tx: ShieldedTransferTx, state: Stat
   });
 }
 
-export function verifyShieldedTransferProof(
-  tx: ShieldedTransferTx,
-  chainId: string,
-  keys: ShieldedKeys,
-): void {
-  const inputs = transferPublicInputs({
+/** The transfer proof's public inputs, computed by the chain from the transaction. */
+function transferInputs(tx: ShieldedTransferTx, chainId: string): Uint8Array {
+  return transferPublicInputs({
     root: tx.root,
     nullifiers: tx.nullifiers,
     commitments: tx.commitments,
@@ -128,12 +126,48 @@ export function verifyShieldedTransferProof(
     withdrawal: tx.amount,
     binding: shieldedBinding(chainId, tx.from, tx.to, tx.encryptedNotes),
   });
-  proofMustVerify(keys.transferVk, tx.proof, inputs);
 }
 
-export function verifyShieldedDepositProof(tx: ShieldedDepositTx, keys: ShieldedKeys): void {
+export function verifyShieldedTransferProof(
+  tx: ShieldedTransferTx,
+  chainId: string,
+  keys: ShieldedKeys,
+  zk?: ZkHost,
+): void {
+  proofMustVerify(keys.transferVk, tx.proof, transferInputs(tx, chainId), zk);
+}
+
+export function verifyShieldedDepositProof(tx: ShieldedDepositTx, keys: ShieldedKeys, zk?: ZkHost): void {
   readFieldElement(tx.commitment, "commitment");
-  proofMustVerify(keys.depositVk, tx.proof, depositPublicInputs(tx.commitment, tx.amount));
+  proofMustVerify(keys.depositVk, tx.proof, depositPublicInputs(tx.commitment, tx.amount), zk);
+}
+
+/**
+ * The Groth16 check a shielded transaction needs (key, proof, the inputs the chain computes), for
+ * a proof service to run ahead of execution; null for other kinds, a chain without keys, or a
+ * transaction too malformed to have inputs (execution refuses those with their own codes).
+ */
+export function shieldedProofItem(
+  tx: Transaction,
+  chainId: string,
+  params: ExecutionParams,
+): { vk: Uint8Array; proof: Uint8Array; inputs: Uint8Array } | null {
+  const keys = params.shielded;
+  if (keys === undefined) return null;
+  try {
+    if (tx.kind === TxKind.ShieldedDeposit) {
+      readFieldElement(tx.commitment, "commitment");
+      return { vk: keys.depositVk, proof: tx.proof, inputs: depositPublicInputs(tx.commitment, tx.amount) };
+    }
+    if (tx.kind === TxKind.ShieldedTransfer) {
+      checkShieldedTransferStatic(tx);
+      return { vk: keys.transferVk, proof: tx.proof, inputs: transferInputs(tx, chainId) };
+    }
+  } catch (e) {
+    if (isProtocolError(e)) return null;
+    throw e;
+  }
+  return null;
 }
 
 /** All checks of a shielded transaction that need no block: for mempool admission. */
@@ -142,13 +176,14 @@ export function admitShielded(
   chainId: string,
   params: ExecutionParams,
   state: StateReader,
+  zk?: ZkHost,
 ): void {
-  if (tx.kind === TxKind.ShieldedDeposit) verifyShieldedDepositProof(tx, shieldedKeys(params));
+  if (tx.kind === TxKind.ShieldedDeposit) verifyShieldedDepositProof(tx, shieldedKeys(params), zk);
   else if (tx.kind === TxKind.ShieldedTransfer) {
     const keys = shieldedKeys(params);
     checkShieldedTransferStatic(tx);
     checkShieldedTransferAgainst(tx, state);
-    verifyShieldedTransferProof(tx, chainId, keys);
+    verifyShieldedTransferProof(tx, chainId, keys, zk);
   }
 }
 
@@ -157,11 +192,12 @@ export function applyShieldedDeposit(
   overlay: StateOverlay,
   chainId: string,
   params: ExecutionParams,
+  zk?: ZkHost,
 ): Receipt {
   const keys = shieldedKeys(params);
   checkTransferStatic(tx, chainId, params);
   checkTransferAgainst(tx, overlay);
-  verifyShieldedDepositProof(tx, keys);
+  verifyShieldedDepositProof(tx, keys, zk);
   const gasUsed = SHIELDED_GAS.deposit;
   const sender = overlay.getAccount(tx.from);
   overlay.setAccount(tx.from, {
@@ -178,12 +214,13 @@ export function applyShieldedTransfer(
   chainId: string,
   params: ExecutionParams,
   height: number,
+  zk?: ZkHost,
 ): Receipt {
   const keys = shieldedKeys(params);
   checkTransferStatic(tx, chainId, params);
   checkShieldedTransferStatic(tx);
   checkShieldedTransferAgainst(tx, overlay);
-  verifyShieldedTransferProof(tx, chainId, keys);
+  verifyShieldedTransferProof(tx, chainId, keys, zk);
   if (tx.amount > 0n) {
     const recipient = overlay.getAccount(tx.to);
     if (recipient.balance + tx.amount > U64_MAX) {
