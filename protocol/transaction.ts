@@ -208,20 +208,14 @@ export function readTransaction(r: Reader): Transaction {
       kind,
       chainId,
       from,
-      amount: r.u64("tx amount"),
-      nonce: r.u64("tx nonce"),
-      gasLimit: r.u64("tx gas limit"),
-      gasPrice: r.u64("tx gas price"),
+      ...readFees(r),
       code: r.bytes(LIMITS.contractCodeBytes, "tx code"),
       init: r.bytes(LIMITS.callInputBytes, "tx init input"),
       signature: r.fixed(ED25519_SIGNATURE_BYTES, "tx signature"),
     };
   }
   const contract = r.fixed(CONTRACT_ID_BYTES, "tx contract");
-  const amount = r.u64("tx amount");
-  const nonce = r.u64("tx nonce");
-  const gasLimit = r.u64("tx gas limit");
-  const gasPrice = r.u64("tx gas price");
+  const { amount, nonce, gasLimit, gasPrice } = readFees(r);
   const fnBytes = r.bytes(64, "tx function name");
   const fn = String.fromCharCode(...fnBytes);
   if (!FN_NAME_RE.test(fn)) {
@@ -230,6 +224,16 @@ export function readTransaction(r: Reader): Transaction {
   const input = r.bytes(LIMITS.callInputBytes, "tx input");
   const signature = r.fixed(ED25519_SIGNATURE_BYTES, "tx signature");
   return { kind, chainId, from, contract, amount, nonce, gasLimit, gasPrice, fn, input, signature };
+}
+
+/** The fee fields every kind carries, in their encoding order. */
+function readFees(r: Reader): { amount: bigint; nonce: bigint; gasLimit: bigint; gasPrice: bigint } {
+  return {
+    amount: r.u64("tx amount"),
+    nonce: r.u64("tx nonce"),
+    gasLimit: r.u64("tx gas limit"),
+    gasPrice: r.u64("tx gas price"),
+  };
 }
 
 const KNOWN_KINDS: ReadonlySet<number> = new Set([
@@ -252,10 +256,7 @@ function readShielded(
       kind,
       chainId,
       from,
-      amount: r.u64("tx amount"),
-      nonce: r.u64("tx nonce"),
-      gasLimit: r.u64("tx gas limit"),
-      gasPrice: r.u64("tx gas price"),
+      ...readFees(r),
       commitment: field("tx commitment"),
       encryptedNote: r.fixed(ENCRYPTED_NOTE_BYTES, "tx encrypted note"),
       proof: r.fixed(SHIELDED_PROOF_BYTES, "tx proof"),
@@ -263,10 +264,7 @@ function readShielded(
     };
   }
   const to = r.fixed(ED25519_PUBLIC_KEY_BYTES, "tx to");
-  const amount = r.u64("tx amount");
-  const nonce = r.u64("tx nonce");
-  const gasLimit = r.u64("tx gas limit");
-  const gasPrice = r.u64("tx gas price");
+  const { amount, nonce, gasLimit, gasPrice } = readFees(r);
   const root = field("tx root");
   const nullifiers = [field("tx nullifier 0"), field("tx nullifier 1")];
   const commitments = [field("tx commitment 0"), field("tx commitment 1")];
