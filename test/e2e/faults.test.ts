@@ -1,6 +1,7 @@
 // Faults end to end (issue 12): a 4-node devnet with transfers flowing is killed with kill -9
-// (the whole wrangler/workerd process group) twice: right after a new block appears (nodes are
-// committing it and the next one) and right after the archive grew (D1 writes under way). The
+// (the whole wrangler/workerd process group) three times: right after a new block appears (nodes
+// are committing it and the next one), right after the archive grew (D1 writes under way), and
+// right after a stake call landed in a block that is not final yet (a stake change). The
 // moments are chosen by what the devnet shows, not by instrumenting the commit itself, so each
 // kill lands near, not provably inside, a write. After each crash the persisted state must pass
 // the consistency command (cli/commands/consistency.ts: re-executed from genesis, stored roots,
@@ -13,9 +14,11 @@ import { describe, expect, it } from "vitest";
 import { checkConsistency } from "../../cli/commands/consistency.js";
 import { main } from "../../cli/main.js";
 import { devnetConfig, devnetGenesis } from "../../durable/devnet-config.js";
+import { blsProvePossession } from "../../protocol/bls.js";
 import { toHex } from "../../protocol/bytes.js";
-import { devAccountKey } from "../../protocol/keys.js";
-import { encodeTransaction, signTransfer } from "../../protocol/transaction.js";
+import { devAccountKey, devProvisionerKey } from "../../protocol/keys.js";
+import { STAKE_CONTRACT_ID, stakeInput } from "../../protocol/stake.js";
+import { encodeTransaction, signCall, signTransfer } from "../../protocol/transaction.js";
 import { type Devnet, freePort, startDevnet } from "./devnet-process.js";
 import { json, waitFor } from "./http.js";
 
@@ -101,8 +104,53 @@ describe("kill -9 during commits and archive writes", () => {
       await devnet.kill9();
       await consistent();
 
-      // Restart again: finality and the archive move on, and a clean stop is consistent too.
+      // Kill 3: during a stake change, as soon as the stake call is in a block (not yet final).
       devnet = await start();
+      const staker = devAccountKey(vars.DEVNET_SEED, 9);
+      const provisioner = devProvisionerKey("faults-stake", 0);
+      const stakeAmount = devnetGenesis(devnetConfig({ ...vars, DEVNET_NODES: String(NODES) })).genesis.params
+        .consensus.minimumStake;
+      const account = await json(`${devnet.url}/v1/accounts/${toHex(staker.publicKey)}`);
+      const stakeTx = signCall(staker.secretKey, {
+        chainId: (await status()).chainId,
+        from: staker.publicKey,
+        contract: STAKE_CONTRACT_ID,
+        fn: "stake",
+        input: stakeInput(provisioner.publicKey, blsProvePossession(provisioner)),
+        amount: stakeAmount,
+        nonce: BigInt(account.body.nonce) + 1n,
+        gasLimit: 5_000_000n,
+        gasPrice: 1n,
+      });
+      const submitted = await json(`${devnet.url}/v1/transactions`, {
+        method: "POST",
+        headers: { "content-type": "application/octet-stream" },
+        body: encodeTransaction(stakeTx),
+      });
+      expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
+      const stakeId = submitted.body.id as string;
+      await waitFor(
+        "the stake call in a block",
+        async () =>
+          (await json(`${devnet!.url}/v1/transactions/${stakeId}`)).body.status === "included"
+            ? true
+            : undefined,
+        60_000,
+      );
+      await devnet.kill9();
+      await consistent();
+
+      // Restart again: the stake change is there (or comes back from the mempools of the rest),
+      // finality and the archive move on, and a clean stop is consistent too.
+      devnet = await start();
+      await waitFor(
+        "the stake call final",
+        async () =>
+          (await json(`${devnet!.url}/v1/transactions/${stakeId}`)).body.label === "final" ? true : undefined,
+        120_000,
+      );
+      const stake = await json(`${devnet.url}/v1/node/stakes/${toHex(provisioner.publicKey)}`);
+      expect(stake.body.stake.value).toBe(String(stakeAmount));
       const f2 = (await status()).finalizedHeight;
       await waitFor(
         "three more final blocks",
