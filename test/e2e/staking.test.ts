@@ -22,6 +22,9 @@ let devnet: Devnet;
 beforeAll(async () => {
   devnet = await startDevnet({
     nodes: 2,
+    // A dev registry of its own: another wrangler dev of this script starting or stopping
+    // elsewhere on the machine made this one exit mid-test once.
+    isolateRegistry: true,
     vars: {
       OPERATOR_TOKEN: TOKEN,
       KEYSTORE_SECRET: "e2e-keystore-secret",
