@@ -79,7 +79,7 @@ export function stakeKey(publicKey: Uint8Array): Uint8Array {
 }
 
 /** The provisioner key of a stake entry key, or null for any other entry. */
-export function stakeKeyOwner(entryKey: Uint8Array): Uint8Array | null {
+export function provisionerOfStakeKey(entryKey: Uint8Array): Uint8Array | null {
   return entryKey.length === 1 + BLS_PUBLIC_KEY_BYTES && entryKey[0] === STAKE_PREFIX
     ? entryKey.subarray(1)
     : null;
