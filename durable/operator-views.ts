@@ -59,6 +59,34 @@ export function stakeInfoJson(publicKey: string, info: StakeInfo): StakeInfoJson
   };
 }
 
+/** What a provisioner key did: signatures from the node holding it, faults and rewards from the chain. */
+export interface DutiesJson {
+  readonly committeesServed: number;
+  readonly validationVotes: number;
+  readonly ratificationVotes: number;
+  readonly proposals: number;
+  readonly blocksGenerated: number;
+  readonly missedGenerations: number;
+  readonly faults: number;
+  readonly rewards: string;
+  /** A doppelganger halted signing (signing-guard.ts). */
+  readonly halted: boolean;
+}
+
+export function dutiesJson(d: Duties, info: StakeInfo | undefined): DutiesJson {
+  return {
+    committeesServed: d.validationVotes + d.ratificationVotes,
+    validationVotes: d.validationVotes,
+    ratificationVotes: d.ratificationVotes,
+    proposals: d.proposals,
+    blocksGenerated: d.blocksGenerated,
+    missedGenerations: info?.record.softFaults ?? 0,
+    faults: info?.record.hardFaults ?? 0,
+    rewards: String(info?.record.reward ?? 0n),
+    halted: d.halted !== null,
+  };
+}
+
 export type ProvisionerStatusJson =
   | { readonly node: string; readonly running: false; readonly reason: string }
   | {
@@ -69,16 +97,8 @@ export type ProvisionerStatusJson =
       readonly finalizedHeight: number;
       /** Null until the key is staked. */
       readonly stake: StakeInfoJson | null;
-      readonly duties: {
-        readonly committeesServed: number;
-        readonly validationVotes: number;
-        readonly ratificationVotes: number;
-        readonly proposals: number;
-        readonly blocksGenerated: number;
-        readonly missedGenerations: number;
-        readonly faults: number;
-        readonly rewards: string;
-      };
+      /** Null for a node without a provisioner key. */
+      readonly duties: DutiesJson | null;
       /** A doppelganger halt (signing refused until resumed), or null. */
       readonly alert: { readonly reason: string; readonly round: number } | null;
     };
@@ -89,13 +109,6 @@ export function provisionerStatusJson(
   info: StakeInfo | undefined,
   duties: Duties | null,
 ): ProvisionerStatusJson {
-  const d = duties ?? {
-    proposals: 0,
-    validationVotes: 0,
-    ratificationVotes: 0,
-    blocksGenerated: 0,
-    halted: null,
-  };
   return {
     node,
     running: true,
@@ -103,17 +116,8 @@ export function provisionerStatusJson(
     height: s.height,
     finalizedHeight: s.finalizedHeight,
     stake: info === undefined ? null : stakeInfoJson(s.nodeId, info),
-    duties: {
-      committeesServed: d.validationVotes + d.ratificationVotes,
-      validationVotes: d.validationVotes,
-      ratificationVotes: d.ratificationVotes,
-      proposals: d.proposals,
-      blocksGenerated: d.blocksGenerated,
-      missedGenerations: info?.record.softFaults ?? 0,
-      faults: info?.record.hardFaults ?? 0,
-      rewards: String(info?.record.reward ?? 0n),
-    },
-    alert: d.halted === null ? null : { reason: d.halted.reason, round: d.halted.round },
+    duties: duties === null ? null : dutiesJson(duties, info),
+    alert: duties?.halted == null ? null : { reason: duties.halted.reason, round: duties.halted.round },
   };
 }
 
@@ -131,17 +135,8 @@ export interface NodeMetricsJson {
   readonly peers: number;
   readonly syncing: boolean;
   readonly eligibleProvisioners: number;
-  readonly duties: {
-    readonly proposals: number;
-    readonly validationVotes: number;
-    readonly ratificationVotes: number;
-    readonly blocksGenerated: number;
-    readonly missedGenerations: number;
-    readonly faults: number;
-    readonly halted: boolean;
-  } | null;
+  readonly duties: DutiesJson | null;
   readonly stake: string;
-  readonly reward: string;
   readonly transport: Readonly<Record<string, number>>;
   /** Signature verifications the node asked its vote crypto for (BLS pairings). */
   readonly voteVerifications: number;
@@ -169,20 +164,8 @@ export function nodeMetricsJson(
     peers: s.peers,
     syncing: s.syncing,
     eligibleProvisioners: api.provisionerList().length,
-    duties:
-      d === null
-        ? null
-        : {
-            proposals: d.proposals,
-            validationVotes: d.validationVotes,
-            ratificationVotes: d.ratificationVotes,
-            blocksGenerated: d.blocksGenerated,
-            missedGenerations: info?.record.softFaults ?? 0,
-            faults: info?.record.hardFaults ?? 0,
-            halted: d.halted !== null,
-          },
+    duties: d === null ? null : dutiesJson(d, info),
     stake: String(info?.weight ?? 0n),
-    reward: String(info?.record.reward ?? 0n),
     transport: { ...transport },
     voteVerifications,
   };

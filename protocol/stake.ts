@@ -36,7 +36,8 @@ import { ADDRESS_BYTES, type StateOverlay, type StateReader, U64_MAX } from "./s
 export const STAKE_CONTRACT_ID = domainHash("stake-contract", new Uint8Array(0));
 
 const STAKE_PREFIX = 0x10;
-const RECORD_BYTES = 32 + 8 * 10 + 4 * 2;
+/** Owner, five amounts, four heights, two fault counts. */
+const RECORD_BYTES = 32 + 8 * 9 + 4 * 2;
 const ZERO_OWNER = new Uint8Array(ADDRESS_BYTES);
 
 export type StakeFunction = "stake" | "unstake" | "withdraw";
@@ -78,7 +79,7 @@ export function stakeKey(publicKey: Uint8Array): Uint8Array {
 }
 
 /** The provisioner key of a stake entry key, or null for any other entry. */
-export function stakeKeyOwner(entryKey: Uint8Array): Uint8Array | null {
+export function provisionerOfStakeKey(entryKey: Uint8Array): Uint8Array | null {
   return entryKey.length === 1 + BLS_PUBLIC_KEY_BYTES && entryKey[0] === STAKE_PREFIX
     ? entryKey.subarray(1)
     : null;
@@ -88,8 +89,6 @@ export function encodeStakeRecord(r: StakeRecord): Uint8Array {
   const w = new Writer(RECORD_BYTES).fixed(r.owner, ADDRESS_BYTES);
   for (const v of [r.value, r.pending, r.locked, r.reward, r.unbonding]) w.u64(v);
   for (const h of [r.eligibleFrom, r.pendingFrom, r.releaseAt, r.suspendedUntil]) w.u64(BigInt(h));
-  // One spare u64 keeps the record length even; always zero.
-  w.u64(0n);
   return w.u32(r.softFaults).u32(r.hardFaults).finish();
 }
 
@@ -106,7 +105,6 @@ export function decodeStakeRecord(bytes: Uint8Array): StakeRecord {
   const [eligibleFrom, pendingFrom, releaseAt, suspendedUntil] = [0, 1, 2, 3].map(() =>
     r.safeU64("stake height"),
   ) as [number, number, number, number];
-  r.u64("stake spare");
   const softFaults = r.u32("stake soft faults");
   const hardFaults = r.u32("stake hard faults");
   r.end("stake record");

@@ -1,29 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { StepKind, VoteKind, voteOf, voteSigningMessage } from "../../protocol/attestation.js";
-import { blsSign } from "../../protocol/bls.js";
 import { FaultKind } from "../../protocol/fault.js";
 import { devProvisionerKey } from "../../protocol/keys.js";
-import { MessageType } from "../../protocol/messages.js";
-import { CHAIN_ID, SEED, TestNetwork } from "./harness.js";
+import { injectDoubleVote, SEED, TestNetwork } from "./harness.js";
 
 describe("fault proofs through consensus", () => {
   it("a provisioner's double validation vote is proven in a later block that every node accepts", async () => {
     const net = await TestNetwork.start(5);
     const byzantine = devProvisionerKey(SEED, 2);
-    let injected = 0;
-    // node-2 follows every Valid validation vote with a NoCandidate vote for the same step.
-    net.inject = (from, m) => {
-      if (from !== "node-2" || m.type !== MessageType.Validation || m.signed.vote.kind !== VoteKind.Valid)
-        return [];
-      if (injected >= 1) return [];
-      injected += 1;
-      const vote = voteOf(VoteKind.NoCandidate);
-      const signature = blsSign(
-        byzantine.secretKey,
-        voteSigningMessage(CHAIN_ID, m.signed.header, StepKind.Validation, vote),
-      );
-      return [{ type: MessageType.Validation, signed: { ...m.signed, vote, signature } }];
-    };
+    // node-2 follows its first Valid validation vote with a NoCandidate vote for the same step.
+    const injected = injectDoubleVote(net, "node-2", byzantine);
     const proven = () =>
       net.ids.every((_, i) => {
         const height = net.node(i).status().height;
@@ -39,7 +24,7 @@ describe("fault proofs through consensus", () => {
         return false;
       });
     const ok = await net.runUntil(proven, 120_000);
-    expect(injected).toBe(1);
+    expect(injected()).toBe(1);
     expect(ok).toBe(true);
     expect(net.logs.some((l) => l.event === "fault-double-vote")).toBe(true);
     // Proven once: no block carries the same fault again.

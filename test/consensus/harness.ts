@@ -3,12 +3,13 @@
  * order, time jumps to the next wake-up of any node. Deterministic for a given setup.
  */
 
+import { StepKind, VoteKind, voteOf, voteSigningMessage } from "../../protocol/attestation.js";
 import { type Block, decodeBlock } from "../../protocol/block.js";
-import type { BlsKeyPair } from "../../protocol/bls.js";
+import { type BlsKeyPair, blsSign } from "../../protocol/bls.js";
 import { NobleSignatureVerifier } from "../../protocol/ed25519.js";
 import { devGenesisJson, type Genesis, parseGenesis } from "../../protocol/genesis.js";
 import { devProvisionerKey } from "../../protocol/keys.js";
-import { decodeMessage, encodeMessage, type Message } from "../../protocol/messages.js";
+import { decodeMessage, encodeMessage, type Message, MessageType } from "../../protocol/messages.js";
 import type { Chain } from "../../workers/consensus/chain.js";
 import { blockIncentives } from "../../workers/consensus/incentives.js";
 import { MemoryChainStore } from "../../workers/consensus/memory-chain-store.js";
@@ -41,6 +42,27 @@ export function replayContext(chain: Chain, genesis: Genesis, block: Block) {
     incentives: (fees: bigint) =>
       blockIncentives(block.header, block.faults, fees, own, parent, genesis.devFund),
   };
+}
+
+/**
+ * Makes node `from` (holding `key`) follow its first Valid validation vote with a NoCandidate
+ * vote for the same step: a provable double vote. Returns how many were injected so far.
+ */
+export function injectDoubleVote(net: TestNetwork, from: string, key: BlsKeyPair): () => number {
+  let injected = 0;
+  net.inject = (sender, m) => {
+    if (sender !== from || m.type !== MessageType.Validation || m.signed.vote.kind !== VoteKind.Valid)
+      return [];
+    if (injected >= 1) return [];
+    injected += 1;
+    const vote = voteOf(VoteKind.NoCandidate);
+    const signature = blsSign(
+      key.secretKey,
+      voteSigningMessage(CHAIN_ID, m.signed.header, StepKind.Validation, vote),
+    );
+    return [{ type: MessageType.Validation, signed: { ...m.signed, vote, signature } }];
+  };
+  return () => injected;
 }
 
 export const SEED = "test-seed";

@@ -2,17 +2,15 @@
 // transaction becomes eligible after maturity, is elected, earns rewards, unstakes and
 // withdraws; an equivocating one is hard-slashed even after it unstaked.
 import { describe, expect, it } from "vitest";
-import { StepKind, VoteKind, voteOf, voteSigningMessage } from "../../protocol/attestation.js";
-import { blsKeyFromSeed, blsProvePossession, blsSign } from "../../protocol/bls.js";
+import { blsKeyFromSeed, blsProvePossession } from "../../protocol/bls.js";
 import { bytesEqual } from "../../protocol/bytes.js";
 import type { Ed25519KeyPair } from "../../protocol/ed25519.js";
 import { devGenesisJson, parseGenesis } from "../../protocol/genesis.js";
 import { devAccountKey, devProvisionerKey } from "../../protocol/keys.js";
-import { MessageType } from "../../protocol/messages.js";
 import { STAKE_CONTRACT_ID, stakeHoldings, stakeInput } from "../../protocol/stake.js";
 import { encodeTransaction, signCall, transactionIdHex } from "../../protocol/transaction.js";
 import type { NodeApi } from "../../workers/consensus/node-api.js";
-import { CHAIN_ID, GENESIS_TIME_MS, SEED, TestNetwork } from "./harness.js";
+import { CHAIN_ID, GENESIS_TIME_MS, injectDoubleVote, SEED, TestNetwork } from "./harness.js";
 
 // Short epochs and fault window so maturity and unbonding pass in a few blocks.
 const genesis = parseGenesis({
@@ -147,20 +145,8 @@ describe("staking through consensus", () => {
     const n0 = net.node(0);
     const byzantine = devProvisionerKey(SEED, 2);
     const owner = devAccountKey(SEED, 2);
-    let injected = 0;
-    net.inject = (from, m) => {
-      if (from !== "node-2" || m.type !== MessageType.Validation || m.signed.vote.kind !== VoteKind.Valid)
-        return [];
-      if (injected >= 1) return [];
-      injected += 1;
-      const vote = voteOf(VoteKind.NoCandidate);
-      const signature = blsSign(
-        byzantine.secretKey,
-        voteSigningMessage(CHAIN_ID, m.signed.header, StepKind.Validation, vote),
-      );
-      return [{ type: MessageType.Validation, signed: { ...m.signed, vote, signature } }];
-    };
-    await net.runUntil(() => injected > 0, 60_000);
+    const injected = injectDoubleVote(net, "node-2", byzantine);
+    await net.runUntil(() => injected() > 0, 60_000);
     // It tries to escape by unstaking before the proof lands.
     const unstakeId = await stakeCall(n0, owner, "unstake", stakeInput(byzantine.publicKey));
     const slashed = () => (n0.stakeInfo(byzantine.publicKey)?.record.hardFaults ?? 0) > 0;

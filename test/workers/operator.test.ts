@@ -26,6 +26,8 @@ const metrics = (node: string): NodeMetricsJson => ({
   syncing: false,
   eligibleProvisioners: 5,
   duties: {
+    committeesServed: 13,
+    rewards: "20",
     proposals: 1,
     validationVotes: 7,
     ratificationVotes: 6,
@@ -35,7 +37,6 @@ const metrics = (node: string): NodeMetricsJson => ({
     halted: false,
   },
   stake: "1000",
-  reward: "20",
   transport: { sendFailures: 0 },
   voteVerifications: 42,
 });

@@ -25,8 +25,8 @@ import {
   type EligibleProvisioner,
   eligibleProvisioners,
   type IncentiveEvent,
+  provisionerOfStakeKey,
   type StakeRecord,
-  stakeKeyOwner,
 } from "../../protocol/stake.js";
 import {
   type Account,
@@ -127,7 +127,7 @@ export class Chain {
 
   /** Keeps the stake map in step with one entry change. */
   private noteStake(key: Uint8Array, value: Uint8Array | null | undefined): void {
-    const publicKey = stakeKeyOwner(key);
+    const publicKey = provisionerOfStakeKey(key);
     if (publicKey === null) return;
     const id = toHex(publicKey);
     if (value === null || value === undefined) this.stakes.delete(id);
@@ -363,7 +363,7 @@ export class Chain {
   private setAfter(changes: readonly EntryChange[], round: number): EligibleProvisioner[] {
     const merged = new Map(this.stakes);
     for (const [key, value] of changes) {
-      const publicKey = stakeKeyOwner(key);
+      const publicKey = provisionerOfStakeKey(key);
       if (publicKey === null) continue;
       if (value === null) merged.delete(toHex(publicKey));
       else merged.set(toHex(publicKey), { publicKey, record: decodeStakeRecord(value) });
@@ -420,7 +420,7 @@ export class Chain {
         }
         for (const f of b.faults) this.store.deleteMeta(`fault/${faultKey(f)}`);
         for (const [key] of undos[i]!.entries) {
-          const publicKey = stakeKeyOwner(key);
+          const publicKey = provisionerOfStakeKey(key);
           if (publicKey !== null)
             this.store.deleteMeta(`${META_SLASH}${toHex(publicKey)}/${b.header.height}`);
         }

@@ -76,6 +76,11 @@ export function openApiDocument(): object {
       "/v1/node/status": { get: rest("Node status") },
       "/v1/node/committees": { get: rest("Generator and committees of the round in progress") },
       "/v1/node/provisioners": { get: rest("Eligible provisioners and their stake") },
+      "/v1/node/stakes/{publicKey}": {
+        get: rest("A provisioner key's stake record (docs/STAKING.md)", [
+          hexParam("publicKey", "48-byte BLS key"),
+        ]),
+      },
       "/v1/archive/status": { get: rest("Archive progress") },
       "/v1/archive/accounts/{address}/transactions": {
         get: rest("Final transactions of an account, newest first", [hexParam("address", "32-byte address")]),
@@ -94,6 +99,33 @@ export function openApiDocument(): object {
           required: ["name", "ratePerMinute"],
         }),
       },
+      "/v1/operator/provisioners": {
+        get: rest("Status of every hosted provisioner (operator bearer token)"),
+        post: rest("Generate or import a provisioner key into an operator slot (operator bearer token)", [], {
+          type: "object",
+          properties: { secretKey: { type: "string" } },
+        }),
+      },
+      "/v1/operator/provisioners/{node}": {
+        get: rest(
+          "One provisioner: stake, eligibility, duties, faults, rewards, alert (operator bearer token)",
+          [hexParam("node", "node index")],
+        ),
+      },
+      "/v1/operator/provisioners/{node}/slashing-protection": {
+        get: rest("Export the slashing-protection record (operator bearer token)", [
+          hexParam("node", "node index"),
+        ]),
+        post: rest(
+          "Import a slashing-protection record (operator bearer token)",
+          [hexParam("node", "node index")],
+          {
+            type: "object",
+            required: ["metadata", "data"],
+          },
+        ),
+      },
+      "/metrics": { get: rest("Prometheus metrics of every hosted node (operator bearer token)") },
       "/v1/blocks/latest": { get: rest("Tip block") },
       "/v1/blocks/{height}": { get: rest("Block by height", [hexParam("height", "decimal height")]) },
       "/v1/blocks/hash/{hash}": { get: rest("Block by hash", [hexParam("hash", "32-byte hash")]) },

@@ -106,7 +106,7 @@ const SERIES: ReadonlyArray<readonly [string, Kind, string, (m: NodeMetricsJson)
     "dusk_provisioner_rewards",
     "gauge",
     "Rewards not yet withdrawn (lux)",
-    (m) => (m.duties === null ? undefined : Number(m.reward)),
+    (m) => (m.duties === null ? undefined : Number(m.duties.rewards)),
   ],
 ];
 
