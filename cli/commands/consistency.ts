@@ -30,8 +30,8 @@ import { type Genesis, genesisState } from "../../protocol/genesis.js";
 import {
   decodeStakeRecord,
   eligibleProvisioners,
+  provisionerOfStakeKey,
   type StakeRecord,
-  stakeKeyOwner,
 } from "../../protocol/stake.js";
 import { AccountState } from "../../protocol/state.js";
 import { transactionIdHex } from "../../protocol/transaction.js";
@@ -46,7 +46,7 @@ import { EXIT } from "../exit.js";
 function stakeRecords(state: AccountState): Array<readonly [Uint8Array, StakeRecord]> {
   const out: Array<readonly [Uint8Array, StakeRecord]> = [];
   for (const [key, value] of state.kvEntriesForExport()) {
-    const owner = stakeKeyOwner(key);
+    const owner = provisionerOfStakeKey(key);
     if (owner !== null) out.push([owner.slice(), decodeStakeRecord(value)]);
   }
   return out;
