@@ -51,6 +51,18 @@ export async function confirm(question: string): Promise<boolean> {
 
 type TxOptions = CommonOptions & { timeout: string; yes?: boolean };
 
+/** A row of the archive's account history (workers/gateway/archive/queries.ts). */
+interface HistoryRow {
+  id: string;
+  height: number;
+  kind: string;
+  sender: string;
+  recipient: string | null;
+  contract: string | null;
+  amount: string;
+  status: string;
+}
+
 export function addAccountCommands(program: Command, setExit: (code: number) => void): void {
   program
     .command("balance")
@@ -65,6 +77,38 @@ export function addAccountCommands(program: Command, setExit: (code: number) => 
         const address = addressOf(opts.home, who);
         const a = await nodeOf(opts).ok<{ balance: string; nonce: string }>(`/v1/accounts/${address}`);
         output(opts, { address, balance: a.balance, nonce: a.nonce }, [`${a.balance} (nonce ${a.nonce})`]);
+        return EXIT.ok;
+      }),
+    );
+
+  program
+    .command("history")
+    .description("final transactions of a wallet or address, newest first (the node's D1 archive)")
+    .argument("<wallet-or-address>")
+    .option("--limit <n>", "at most this many (1-100)", "20")
+    .option("--cursor <cursor>", "continue where a previous page ended (its `next`)")
+    .addOption(urlOption())
+    .addOption(apiKeyOption())
+    .addOption(homeOption())
+    .addOption(jsonOption())
+    .action((who: string, opts: CommonOptions & { limit: string; cursor?: string }) =>
+      runCommand(opts, setExit, async () => {
+        const address = addressOf(opts.home, who);
+        const query = new URLSearchParams({
+          limit: opts.limit,
+          ...(opts.cursor ? { cursor: opts.cursor } : {}),
+        });
+        const page = await nodeOf(opts).ok<{ transactions: HistoryRow[]; next: string | null }>(
+          `/v1/archive/accounts/${address}/transactions?${query}`,
+        );
+        output(opts, page, [
+          ...page.transactions.map((t) => {
+            const out = t.sender === address;
+            const other = out ? (t.recipient ?? t.contract ?? "-") : t.sender;
+            return `height ${t.height}  ${t.kind.padEnd(17)} ${out ? "-" : "+"}${t.amount} ${out ? "to" : "from"} ${other}  ${t.status}  ${t.id}`;
+          }),
+          page.next === null ? "(end)" : `more: --cursor ${page.next}`,
+        ]);
         return EXIT.ok;
       }),
     );

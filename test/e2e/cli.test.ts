@@ -100,6 +100,20 @@ describe("dusk-edge CLI against a devnet", () => {
     expect(sent.stdout).toMatch(/submitted [0-9a-f]{64}/);
     expect(sent.stdout).toMatch(/final at height \d+/);
     expect(parsed(await cli("balance", bob.address, "--json")).balance).toBe("1234");
+    // The archive copies final blocks a moment after they are final: wait for it, then read.
+    const sentId = sent.stdout.match(/submitted ([0-9a-f]{64})/)![1];
+    await waitFor(
+      "the transfer in the archive",
+      async () =>
+        (await json(`${devnet.url}/v1/archive/accounts/${bob.address}/transactions`)).body.transactions
+          ?.length > 0
+          ? true
+          : undefined,
+      60_000,
+    );
+    const history = parsed(await cli("history", "bob", "--json"));
+    expect(history.transactions[0]).toMatchObject({ id: sentId, amount: "1234", kind: "transfer" });
+    expect((await cli("history", "alice")).stdout).toContain(`-1234 to ${bob.address}`);
 
     const wrongPass = await cli(
       "transfer",
