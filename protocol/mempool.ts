@@ -47,6 +47,11 @@ export class Mempool {
   private readonly byId = new Map<string, Pooled>();
   /** sender hex → nonce (as string) → pooled */
   private readonly bySender = new Map<string, Map<bigint, Pooled>>();
+  /**
+   * Nullifiers (hex) of pooled shielded transfers, so a second spend of a pending note is found
+   * without a scan; two per pooled transfer, bounded with the pool.
+   */
+  private readonly nullifiers = new Set<string>();
 
   constructor(private readonly options: MempoolOptions = DEFAULT_MEMPOOL_OPTIONS) {}
 
@@ -131,6 +136,7 @@ export class Mempool {
 
   private insert(p: Pooled): void {
     this.byId.set(p.id, p);
+    if (p.tx.kind === TxKind.ShieldedTransfer) for (const n of p.tx.nullifiers) this.nullifiers.add(toHex(n));
     let queue = this.bySender.get(p.sender);
     if (queue === undefined) {
       queue = new Map();
@@ -143,6 +149,8 @@ export class Mempool {
     const p = this.byId.get(id);
     if (p === undefined) return;
     this.byId.delete(id);
+    if (p.tx.kind === TxKind.ShieldedTransfer)
+      for (const n of p.tx.nullifiers) this.nullifiers.delete(toHex(n));
     const queue = this.bySender.get(p.sender);
     queue?.delete(p.tx.nonce);
     if (queue?.size === 0) this.bySender.delete(p.sender);
@@ -227,12 +235,7 @@ export class Mempool {
 
   /** Whether a pooled shielded transfer already spends one of `tx`'s nullifiers. */
   spendsPendingNullifier(tx: ShieldedTransferTx): boolean {
-    const mine = new Set(tx.nullifiers.map(toHex));
-    for (const p of this.byId.values()) {
-      if (p.tx.kind === TxKind.ShieldedTransfer && p.tx.nullifiers.some((n) => mine.has(toHex(n))))
-        return true;
-    }
-    return false;
+    return tx.nullifiers.some((n) => this.nullifiers.has(toHex(n)));
   }
 
   all(): Transaction[] {

@@ -10,6 +10,7 @@
  * Proving shows its elapsed seconds on stderr; every command waits for finality like `transfer`.
  */
 
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { fromHex, toHex } from "../../protocol/bytes.js";
@@ -89,7 +90,6 @@ async function synced(
   const node = nodeOf(opts);
   const { chainId, genesisHash } = await genesisOf(node);
   const path = join(opts.home, "shielded", `${cacheName}.json`);
-  const { mkdirSync } = await import("node:fs");
   mkdirSync(join(opts.home, "shielded"), { recursive: true, mode: 0o700 });
   const cache = loadCache(path, genesisHash);
   await syncNotes(node, view, cache, (scanned, total) => stderr(opts, `\rsynced ${scanned}/${total} notes`));

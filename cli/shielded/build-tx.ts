@@ -17,13 +17,12 @@ import {
   signShieldedTransfer,
   type UnsignedShieldedTransfer,
 } from "../../protocol/transaction.js";
+import { ZERO_ADDRESS } from "../../workers/executor/shielded.js";
 import { CliError } from "../context.js";
 import type { ShieldedAddress, ShieldedKeySet } from "./keys.js";
 import { encryptNote } from "./note-crypto.js";
 import { prove } from "./prover.js";
 import { balanceOf, type OwnedNote, type ShieldedCache, unspent } from "./wallet.js";
-
-const ZERO_ADDRESS = new Uint8Array(32);
 
 function randomField(): bigint {
   return hashToField("wallet-random", randomBytes(32));

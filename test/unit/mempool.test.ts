@@ -1,9 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { Mempool } from "../../protocol/mempool.js";
 import type { ExecutionParams } from "../../protocol/params.js";
+import { ENCRYPTED_NOTE_BYTES, SHIELDED_GAS, SHIELDED_PROOF_BYTES } from "../../protocol/shielded.js";
 import { type Account, AccountState } from "../../protocol/state.js";
-import { type Transaction, type TransferTx, transactionIdHex } from "../../protocol/transaction.js";
-import { account, alice, bob, carol, EXEC, expectCode, transfer } from "./fixtures.js";
+import {
+  signShieldedTransfer,
+  type Transaction,
+  type TransferTx,
+  transactionIdHex,
+} from "../../protocol/transaction.js";
+import { account, alice, bob, CHAIN_ID, carol, EXEC, expectCode, transfer } from "./fixtures.js";
 
 const dave = account(4);
 const erin = account(5);
@@ -225,5 +231,35 @@ describe("mempool: prune", () => {
     pool.add(tx(alice, 1n, 2n), stateWith());
     pool.remove("00".repeat(32));
     expect(pool.size).toBe(1);
+  });
+});
+
+describe("mempool: pending shielded spends", () => {
+  /** A shielded transfer (proof bytes irrelevant here) spending nullifiers `a` and `b`. */
+  const spend = (from: typeof alice, a: number, b: number) =>
+    signShieldedTransfer(from.secretKey, {
+      chainId: CHAIN_ID,
+      from: from.publicKey,
+      to: new Uint8Array(32),
+      amount: 0n,
+      nonce: 1n,
+      gasLimit: SHIELDED_GAS.transfer,
+      gasPrice: 1n,
+      root: new Uint8Array(32),
+      nullifiers: [new Uint8Array(32).fill(a), new Uint8Array(32).fill(b)],
+      commitments: [new Uint8Array(32), new Uint8Array(32)],
+      encryptedNotes: [new Uint8Array(ENCRYPTED_NOTE_BYTES), new Uint8Array(ENCRYPTED_NOTE_BYTES)],
+      proof: new Uint8Array(SHIELDED_PROOF_BYTES),
+    });
+
+  it("knows which nullifiers pooled transfers spend, until they leave the pool", () => {
+    const pool = new Mempool();
+    const first = spend(dave, 1, 2);
+    const { id } = pool.add(first, stateWith());
+    expect(pool.spendsPendingNullifier(spend(erin, 3, 2))).toBe(true);
+    expect(pool.spendsPendingNullifier(spend(erin, 1, 4))).toBe(true);
+    expect(pool.spendsPendingNullifier(spend(erin, 3, 4))).toBe(false);
+    pool.remove(id);
+    expect(pool.spendsPendingNullifier(spend(erin, 3, 2))).toBe(false);
   });
 });

@@ -8,7 +8,7 @@
  * saw is verified by the executor itself and fails there with its own code.
  */
 
-import { bytesEqual, concatBytes, toHex } from "../../protocol/bytes.js";
+import { concatBytes, toHex } from "../../protocol/bytes.js";
 import { hash } from "../../protocol/hash.js";
 import type { ExecutionParams } from "../../protocol/params.js";
 import type { Transaction } from "../../protocol/transaction.js";
@@ -30,7 +30,7 @@ export interface ProofService {
 
 /** Proofs accepted by the service and not yet used by execution; bounded. */
 export class PreverifiedProofs {
-  private readonly accepted = new Map<string, ProofItem>();
+  private readonly accepted = new Set<string>();
 
   constructor(private readonly max = 4_096) {}
 
@@ -64,7 +64,7 @@ export class PreverifiedProofs {
     items.forEach((item, i) => {
       if (verdicts[i] !== true) return;
       if (this.accepted.size >= this.max) this.accepted.delete(this.accepted.keys().next().value!);
-      this.accepted.set(PreverifiedProofs.id(item), item);
+      this.accepted.add(PreverifiedProofs.id(item));
       kept++;
     });
     return kept;
@@ -77,11 +77,8 @@ export class PreverifiedProofs {
       verifyGroth16: (vk, proof, inputs) => {
         const item = { vk, proof, inputs };
         const id = PreverifiedProofs.id(item);
-        const known = this.accepted.get(id);
-        if (known !== undefined && bytesEqual(known.proof, proof)) {
-          this.accepted.delete(id);
-          return true;
-        }
+        // The id hashes key, proof and inputs: a hit is this exact check, accepted once.
+        if (this.accepted.delete(id)) return true;
         return verifyGroth16Binary(vk, proof, inputs);
       },
     };

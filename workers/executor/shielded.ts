@@ -7,8 +7,9 @@
  * Checks, in order (each a typed error, the code in docs/SHIELDED.md):
  * - the chain has shielded keys (SHIELDED_DISABLED);
  * - fee rules: a deposit is an account transaction (nonce, balance, gas as a transfer); a
- *   transfer's nonce is 1, its gas limit at least SHIELDED_GAS.transfer, and the fee it proves
- *   is exactly gas limit × gas price (no account could be refunded);
+ *   transfer's nonce is 1, its gas limit at least SHIELDED_GAS.transfer (checkTransferStatic,
+ *   through intrinsicGas), and the fee it proves is exactly gas limit × gas price (no account
+ *   could be refunded);
  * - a transfer's root is one of the recent roots (SHIELDED_UNKNOWN_ROOT), its two nullifiers
  *   differ and neither was spent (SHIELDED_NULLIFIER_SPENT: the double spend), a withdrawal names
  *   a recipient and a transfer without one names none;
@@ -72,13 +73,6 @@ export function checkShieldedTransferStatic(tx: ShieldedTransferTx): void {
       expected: "1",
       got: String(tx.nonce),
     });
-  }
-  if (tx.gasLimit < SHIELDED_GAS.transfer) {
-    throw new ProtocolError(
-      "TX_GAS_LIMIT_TOO_LOW",
-      `gas limit ${tx.gasLimit} is below the ${SHIELDED_GAS.transfer} a shielded transfer uses`,
-      { minimum: String(SHIELDED_GAS.transfer), got: String(tx.gasLimit) },
-    );
   }
   const withdrawing = tx.amount > 0n;
   if (withdrawing === bytesEqual(tx.to, ZERO_ADDRESS)) {
